@@ -1,0 +1,1468 @@
+//! The coder: [`CoderBuilder`] loads dictionaries, [`Coder::code`] turns an article
+//! into events.
+//!
+//! Per sentence: actor phrases are grouped into mentions (owner + agent + title + name),
+//! coordinated mentions are linked, verb patterns are matched at their heads, and each
+//! trigger gets a subject (nearest preceding mention that is not a prepositional object;
+//! the `by` phrase of a passive), an object (first participant after the head in its
+//! clause), negation and modality, and a date (nearest date expression, else the
+//! publication date). Mentions are remembered across sentences for pronouns, definite
+//! descriptions ("the envoy") and names introduced by apposition.
+
+use crate::actors::{ActorMatcher, Entry, Hit, Mention};
+use crate::article::Article;
+use crate::dates::{self, DateMention};
+use crate::dictionary::{own, ActorKind, Diagnostic, Dictionaries, Head};
+use crate::error::Error;
+use crate::event::{Action, ActorRef, Event, PloverRef, SentenceRef, SCHEMA};
+use crate::roles::*;
+use crate::text::tokens::{Kind, Tokens};
+use crate::text::{self, Document, Sentence};
+use crate::verbs::{match_at, FormKind, VerbIndex};
+use crate::{cameo, plover};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::Read;
+
+pub use own::FileKind;
+
+/// Builds a [`Coder`] from dictionary files.
+#[derive(Debug, Clone, Default)]
+pub struct CoderBuilder {
+    dicts: Dictionaries,
+}
+
+impl CoderBuilder {
+    /// A builder with no dictionaries.
+    pub fn new() -> Self {
+        CoderBuilder::default()
+    }
+
+    /// A builder with demarche's default dictionaries (compiled into the binary).
+    pub fn with_defaults() -> Self {
+        let mut b = CoderBuilder::new();
+        for (kind, name, text) in crate::builtin::FILES {
+            b.add_str(*kind, name, text);
+        }
+        b
+    }
+
+    /// Drops every loaded entry of one kind (to replace the defaults).
+    pub fn clear(&mut self, kind: FileKind) -> &mut Self {
+        let d = &mut self.dicts;
+        match kind {
+            FileKind::Actors => d.actors.clear(),
+            FileKind::Agents => d.agents.clear(),
+            FileKind::Verbs => d.verbs.clear(),
+            FileKind::Irregular => d.irregular.clear(),
+            FileKind::Discards => d.discards = Default::default(),
+        }
+        self
+    }
+
+    /// Adds a dictionary file from text.
+    pub fn add_str(&mut self, kind: FileKind, name: &str, text: &str) -> &mut Self {
+        own::load(&mut self.dicts, kind, name, text);
+        self
+    }
+
+    /// Adds a dictionary file from a reader (UTF-8 text).
+    pub fn add_reader(
+        &mut self,
+        kind: FileKind,
+        name: &str,
+        mut r: impl Read,
+    ) -> Result<&mut Self, Error> {
+        let mut s = String::new();
+        r.read_to_string(&mut s).map_err(|e| Error::Io {
+            file: name.to_string(),
+            source: e,
+        })?;
+        Ok(self.add_str(kind, name, &s))
+    }
+
+    /// The dictionaries loaded so far (with their diagnostics).
+    pub fn dictionaries(&self) -> &Dictionaries {
+        &self.dicts
+    }
+
+    /// Mutable access, e.g. for importers that build entries directly.
+    pub fn dictionaries_mut(&mut self) -> &mut Dictionaries {
+        &mut self.dicts
+    }
+
+    /// Runs the cross-file checks and returns every diagnostic (errors and warnings).
+    pub fn check(&mut self) -> Vec<Diagnostic> {
+        self.dicts.check();
+        self.dicts.diagnostics.clone()
+    }
+
+    /// Compiles the matchers. Fails if any dictionary line was rejected.
+    pub fn build(self) -> Result<Coder, Error> {
+        let errors: Vec<Diagnostic> = self.dicts.errors().cloned().collect();
+        if !errors.is_empty() {
+            return Err(Error::Dictionary(errors));
+        }
+        Ok(Coder::compile(self.dicts))
+    }
+}
+
+/// The event coder. Cheap to share between threads (`&Coder` is `Sync`).
+#[derive(Debug, Clone)]
+pub struct Coder {
+    dicts: Dictionaries,
+    actors: ActorMatcher,
+    verbs: VerbIndex,
+}
+
+/// A verb pattern matched in a sentence.
+#[derive(Debug, Clone)]
+struct Trigger {
+    head: usize,
+    last: usize,
+    pattern: u32,
+    form: FormKind,
+}
+
+/// Cross-sentence memory of one article.
+#[derive(Debug, Default)]
+struct Context {
+    last_person: Option<Mention>,
+    last_thing: Option<Mention>,
+    last_group: Vec<Mention>,
+    by_agent: HashMap<String, Mention>,
+    by_noun: HashMap<String, String>,
+    names: HashMap<String, (String, ActorKind)>,
+    default_country: Option<String>,
+}
+
+/// One candidate event before de-duplication.
+#[derive(Debug, Clone)]
+struct Candidate {
+    source: (String, String),
+    target: Option<(String, String)>,
+    code: String,
+    action_text: String,
+    date: Option<NaiveDate>,
+    sentence: SentenceRef,
+    strength: i32,
+}
+
+impl Coder {
+    /// The coder with demarche's default dictionaries.
+    pub fn with_defaults() -> Result<Coder, Error> {
+        CoderBuilder::with_defaults().build()
+    }
+
+    fn compile(dicts: Dictionaries) -> Coder {
+        let actors = ActorMatcher::new(&dicts);
+        let verbs = VerbIndex::new(&dicts.verbs, &dicts.irregular);
+        Coder {
+            dicts,
+            actors,
+            verbs,
+        }
+    }
+
+    /// The loaded dictionaries.
+    pub fn dictionaries(&self) -> &Dictionaries {
+        &self.dicts
+    }
+
+    /// Codes one article. Never panics on any UTF-8 input.
+    pub fn code(&self, a: &Article) -> Vec<Event> {
+        let anchor = a.published_at;
+        let mut docs: Vec<(Document, &str, &str)> = Vec::with_capacity(2);
+        if let Some(t) = a.title.as_deref() {
+            if !t.trim().is_empty() {
+                docs.push((text::analyze(t), "title", t));
+            }
+        }
+        docs.push((text::analyze(&a.text), "text", &a.text));
+        let hits: Vec<Vec<Hit>> = docs.iter().map(|(d, _, _)| self.actors.scan(d)).collect();
+        if hits
+            .iter()
+            .flatten()
+            .any(|h| h.entry == Entry::StoryDiscard)
+        {
+            return Vec::new();
+        }
+        let mut ctx = Context::default();
+        // dateline country: the default owner of bare "police", "the government"
+        for (d, _, _) in &docs {
+            if let Some(place) = &d.place {
+                let pd = text::analyze(place);
+                let ph = self.actors.scan(&pd);
+                if let Some(Hit {
+                    entry: Entry::Actor(i),
+                    ..
+                }) = ph.last()
+                {
+                    let code = self.dicts.actors[*i as usize].code_on(anchor);
+                    ctx.default_country = code.get(..3).map(str::to_string);
+                }
+            }
+        }
+        let mut cands = Vec::new();
+        let mut sentence_index = 0;
+        for ((doc, field, raw), hits) in docs.iter().zip(&hits) {
+            let dates_all = dates::find(&doc.tokens, 0, doc.tokens.len(), anchor);
+            for s in &doc.sentences {
+                let f = Field { name: field, raw };
+                self.code_sentence(
+                    doc,
+                    &f,
+                    hits,
+                    &dates_all,
+                    s,
+                    sentence_index,
+                    anchor,
+                    &mut ctx,
+                    &mut cands,
+                );
+                sentence_index += 1;
+            }
+        }
+        self.finish(a, cands)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn code_sentence(
+        &self,
+        doc: &Document,
+        field: &Field,
+        hits: &[Hit],
+        dates_all: &[DateMention],
+        s: &Sentence,
+        index: usize,
+        anchor: Option<NaiveDate>,
+        ctx: &mut Context,
+        out: &mut Vec<Candidate>,
+    ) {
+        let t = &doc.tokens;
+        let (a, b) = (s.first, s.end_tok);
+        let shits: Vec<Hit> = hits
+            .iter()
+            .copied()
+            .filter(|h| h.first >= a && h.last < b)
+            .collect();
+        if shits.iter().any(|h| h.entry == Entry::SentenceDiscard) {
+            return;
+        }
+        // tokens covered by any phrase (no verb head inside a name)
+        let mut covered = vec![false; b - a];
+        for h in &shits {
+            for i in h.first..=h.last {
+                covered[i - a] = true;
+            }
+        }
+        let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
+        let groups = coordinate(t, &mentions, a);
+        let triggers = self.triggers(t, a, b, &covered, doc);
+        let (ostart, oend) = doc.original_span(s);
+        let sref = SentenceRef {
+            index,
+            text: field.raw.get(ostart..oend).unwrap_or("").to_string(),
+            start: ostart,
+            end: oend,
+            field: field.name.to_string(),
+        };
+        let sdates: Vec<&DateMention> = dates_all
+            .iter()
+            .filter(|d| d.first >= a && d.last < b)
+            .collect();
+
+        // infinitive governance: which triggers are governed by another one
+        let mut suppressed = vec![false; triggers.len()];
+        let mut code_override: Vec<Option<String>> = vec![None; triggers.len()];
+        let mut target_from: Vec<Option<usize>> = vec![None; triggers.len()];
+        for (k, tr) in triggers.iter().enumerate() {
+            let Some(to) = infinitive_to(t, a, tr.head) else {
+                continue;
+            };
+            // governor: the word before "to", skipping adverbs
+            let mut g = to;
+            while g > a && ADVERBS.contains(&t.norm(g - 1)) {
+                g -= 1;
+            }
+            if g == a {
+                continue;
+            }
+            let gov = g - 1;
+            // "urge Nigeria to intervene": an actor right before "to" and an earlier
+            // trigger in the clause -> the embedded act is what was asked for
+            if mentions.iter().any(|m| m.last == gov && m.resolved()) {
+                if triggers[..k].iter().any(|p| p.last < gov) {
+                    suppressed[k] = true;
+                }
+                continue;
+            }
+            let gw = t.norm(gov);
+            let gov_trigger = triggers.iter().position(|p| p.last == gov || p.head == gov);
+            let code = self.dicts.verbs[tr.pattern as usize].code.clone();
+            if REFUSAL_GOVERNORS.contains(&gw) {
+                if let Some(gk) = gov_trigger {
+                    suppressed[k] = true;
+                    let refusal = code.as_deref().and_then(refusal_code);
+                    if let Some(rc) = refusal {
+                        code_override[gk] = Some(rc.to_string());
+                    }
+                    target_from[gk] = Some(k);
+                } else {
+                    match code.as_deref().and_then(refusal_code) {
+                        Some(rc) => code_override[k] = Some(rc.to_string()),
+                        None => suppressed[k] = true,
+                    }
+                }
+                continue;
+            }
+            let violent = code
+                .as_deref()
+                .is_some_and(|c| matches!(c.get(..2), Some("15" | "17" | "18" | "19" | "20")));
+            let threat_gov = THREAT_GOVERNORS.contains(&gw);
+            if violent && threat_gov {
+                let tc = code.as_deref().map(threat_code).unwrap_or("130");
+                // keep the embedded trigger's target; code it as a threat
+                code_override[k] = Some(tc.to_string());
+                if let Some(gk) = gov_trigger {
+                    suppressed[gk] = true;
+                }
+                continue;
+            }
+            if let Some(gk) = gov_trigger {
+                // "pledged to expel", "agreed to lift": the embedded act wins
+                if INTENT.contains(&gw)
+                    || self.dicts.verbs[triggers[gk].pattern as usize]
+                        .code
+                        .is_some()
+                {
+                    suppressed[gk] = true;
+                }
+            }
+        }
+
+        for (k, tr) in triggers.iter().enumerate() {
+            if suppressed[k] {
+                continue;
+            }
+            let pat = &self.dicts.verbs[tr.pattern as usize];
+            let Some(mut code) = code_override[k].clone().or_else(|| pat.code.clone()) else {
+                continue;
+            };
+            if code_override[k].is_none() && negated(t, a, tr.head) {
+                match refusal_code(&code) {
+                    Some(rc) => code = rc.to_string(),
+                    None => continue,
+                }
+            }
+            let passive = is_passive(t, a, b, tr);
+            let (src_idx, tgt_idx) = if passive {
+                let by = by_agent(t, &mentions, tr.last, b);
+                let subj = subject(t, &mentions, a, tr.head, true);
+                match by {
+                    Some(x) => (Some(x), subj),
+                    None => (None, subj),
+                }
+            } else {
+                let subj = subject(t, &mentions, a, tr.head, false);
+                let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
+                let obj = object(t, &mentions, tk, b, &code, &pat.words);
+                (subj, obj)
+            };
+            let Some(si) = src_idx else {
+                continue;
+            };
+            let sources = expand(&groups, si, &mentions);
+            let targets: Vec<usize> = match tgt_idx {
+                Some(ti) => expand(&groups, ti, &mentions),
+                None => Vec::new(),
+            };
+            let date = nearest_date(&sdates, tr.head).or(anchor);
+            let action_text = span_text(doc, tr.head, tr.last);
+            let strength = pat.words.len() as i32 + if targets.is_empty() { 0 } else { 2 };
+            let mut emit = |s: &Mention, tg: Option<&Mention>| {
+                if let Some(tg) = tg {
+                    if tg.first == s.first {
+                        return;
+                    }
+                }
+                out.push(Candidate {
+                    source: (s.code.clone(), span_text(doc, s.first, s.last)),
+                    target: tg.map(|m| (m.code.clone(), span_text(doc, m.first, m.last))),
+                    code: code.clone(),
+                    action_text: action_text.clone(),
+                    date,
+                    sentence: sref.clone(),
+                    strength,
+                });
+            };
+            if targets.is_empty() && sources.len() > 1 && symmetric(&code) {
+                for &x in &sources {
+                    for &y in &sources {
+                        if x != y {
+                            emit(&mentions[x], Some(&mentions[y]));
+                        }
+                    }
+                }
+                continue;
+            }
+            for &x in &sources {
+                if targets.is_empty() {
+                    if !mentions[x].modifier_only {
+                        emit(&mentions[x], None);
+                    }
+                } else {
+                    for &y in &targets {
+                        emit(&mentions[x], Some(&mentions[y]));
+                    }
+                }
+            }
+        }
+        // noun memory for definite descriptions: "UN resolution" -> the resolution
+        for m in &mentions {
+            if m.resolved()
+                && m.agent_word.is_none()
+                && m.kind != ActorKind::Person
+                && !m.pronoun
+                && m.last + 1 < b
+            {
+                let n = m.last + 1;
+                if t.toks[n].kind == Kind::Word
+                    && !t.toks[n].cap
+                    && !self.is_verbish(t, n)
+                    && !PREPOSITIONS.contains(&t.norm(n))
+                {
+                    ctx.by_noun.insert(t.norm(n).to_string(), m.code.clone());
+                }
+            }
+        }
+        remember(ctx, &mut mentions, &groups);
+    }
+
+    /// Verb pattern matches in `[a, b)`: at each head the longest pattern wins.
+    fn triggers(
+        &self,
+        t: &Tokens,
+        a: usize,
+        b: usize,
+        covered: &[bool],
+        doc: &Document,
+    ) -> Vec<Trigger> {
+        let mut out: Vec<Trigger> = Vec::new();
+        let mut i = a;
+        while i < b {
+            if covered[i - a] || doc.in_dateline(i) || t.toks[i].kind != Kind::Word {
+                i += 1;
+                continue;
+            }
+            let cands = self.verbs.lookup(t.norm(i));
+            let mut best: Option<(usize, usize, Trigger)> = None;
+            for &(pi, form) in cands {
+                let p = &self.dicts.verbs[pi as usize];
+                if !self.head_plausible(t, a, i, form, p) {
+                    continue;
+                }
+                if let Some(last) = match_at(p, t, i, b) {
+                    let score = (p.words.len(), usize::MAX - (last - i));
+                    if best.as_ref().is_none_or(|(w, l, _)| score > (*w, *l)) {
+                        best = Some((
+                            score.0,
+                            score.1,
+                            Trigger {
+                                head: i,
+                                last,
+                                pattern: pi,
+                                form,
+                            },
+                        ));
+                    }
+                }
+            }
+            if let Some((_, _, tr)) = best {
+                i = tr.last.max(i) + 1;
+                out.push(tr);
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Part-of-speech sanity for a head: a verb head after a determiner is a noun; a
+    /// noun trigger after "to" is a verb.
+    fn head_plausible(
+        &self,
+        t: &Tokens,
+        a: usize,
+        i: usize,
+        form: FormKind,
+        p: &crate::dictionary::VerbPattern,
+    ) -> bool {
+        let prev = if i > a { t.norm(i - 1) } else { "" };
+        match (&p.head, form) {
+            (Head::Noun(_), _) => !matches!(prev, "to" | "will" | "would" | "not"),
+            (Head::Verb(_), FormKind::Present | FormKind::Ing) => {
+                if DETERMINERS.contains(&prev) {
+                    return false;
+                }
+                // "the Israeli attack": adjective after a determiner
+                if i >= a + 2
+                    && DETERMINERS.contains(&t.norm(i - 2))
+                    && t.toks[i - 1].cap
+                    && t.toks[i].kind == Kind::Word
+                    && !t.toks[i].cap
+                {
+                    return false;
+                }
+                true
+            }
+            _ => !matches!(prev, "the" | "a" | "an"),
+        }
+    }
+
+    /// Groups actor hits of a sentence into mentions; adds pronouns, names and
+    /// definite descriptions resolved from the context.
+    fn mentions(
+        &self,
+        doc: &Document,
+        hits: &[Hit],
+        a: usize,
+        b: usize,
+        anchor: Option<NaiveDate>,
+        ctx: &Context,
+    ) -> Vec<Mention> {
+        let t = &doc.tokens;
+        let mut out: Vec<Mention> = Vec::new();
+        let hit_at: HashMap<usize, Hit> = hits
+            .iter()
+            .filter(|h| !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard))
+            .map(|h| (h.first, *h))
+            .collect();
+        let masked = |i: usize| {
+            hits.iter()
+                .any(|h| h.entry == Entry::Mask && h.first <= i && i <= h.last)
+        };
+        let mut i = a;
+        while i < b {
+            if doc.in_dateline(i) || masked(i) {
+                i += 1;
+                continue;
+            }
+            let w = t.norm(i);
+            if let Some(h) = hit_at.get(&i).copied() {
+                if matches!(h.entry, Entry::Actor(_) | Entry::Agent(_)) {
+                    let m = self.grow(doc, &hit_at, h, a, b, anchor, ctx);
+                    i = m.last + 1;
+                    out.push(m);
+                    continue;
+                }
+            }
+            // pronouns
+            let pron_kind = if PERSON_PRONOUNS.contains(&w) {
+                Some(0)
+            } else if THING_PRONOUNS.contains(&w) {
+                Some(1)
+            } else if PLURAL_PRONOUNS.contains(&w) {
+                Some(2)
+            } else {
+                None
+            };
+            if let Some(pk) = pron_kind {
+                // "it is counter-productive", "it seems": expletive it before be/seem
+                let next = if i + 1 < b { t.norm(i + 1) } else { "" };
+                let expletive = pk == 1
+                    && matches!(
+                        next,
+                        "is" | "was"
+                            | "'s"
+                            | "seems"
+                            | "seemed"
+                            | "would"
+                            | "will"
+                            | "remains"
+                            | "appears"
+                    );
+                let src = match pk {
+                    0 => ctx.last_person.clone(),
+                    1 => ctx.last_thing.clone(),
+                    _ => ctx
+                        .last_group
+                        .first()
+                        .cloned()
+                        .or_else(|| ctx.last_thing.clone()),
+                };
+                if let (Some(m), false) = (src, expletive) {
+                    out.push(Mention {
+                        first: i,
+                        last: i,
+                        pronoun: true,
+                        definite: false,
+                        ..m
+                    });
+                }
+                i += 1;
+                continue;
+            }
+            // definite description: "the resolution" after "a UN resolution"
+            if matches!(w, "the" | "this" | "that") && i + 1 < b {
+                let n = t.norm(i + 1);
+                if let Some(code) = ctx.by_noun.get(n) {
+                    if !hit_at.contains_key(&(i + 1)) {
+                        out.push(Mention {
+                            first: i,
+                            last: i + 1,
+                            code: code.clone(),
+                            kind: ActorKind::Org,
+                            agent_word: None,
+                            agent_code: None,
+                            definite: true,
+                            pronoun: false,
+                            name: None,
+                            modifier_only: false,
+                        });
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            // capitalised unknown names (learned by apposition), not sentence-initial
+            if t.toks[i].cap && t.toks[i].kind == Kind::Word && !t.toks[i].upper && i > a {
+                let mut j = i;
+                while j + 1 < b
+                    && t.toks[j + 1].cap
+                    && t.toks[j + 1].kind == Kind::Word
+                    && !hit_at.contains_key(&(j + 1))
+                {
+                    j += 1;
+                }
+                let name = span_norm(t, i, j);
+                if !is_function_cap(w) {
+                    let learned = ctx.names.get(&name).or_else(|| ctx.names.get(t.norm(j)));
+                    out.push(Mention {
+                        first: i,
+                        last: j,
+                        code: learned.map(|x| x.0.clone()).unwrap_or_default(),
+                        kind: learned.map(|x| x.1).unwrap_or(ActorKind::Person),
+                        agent_word: None,
+                        agent_code: None,
+                        definite: false,
+                        pronoun: false,
+                        name: Some(name),
+                        modifier_only: false,
+                    });
+                }
+                i = j + 1;
+                continue;
+            }
+            i += 1;
+        }
+        // noun memory for definite descriptions: "UN resolution" -> resolution: IGOUNO
+        out
+    }
+
+    /// Grows one mention from the hit at its start.
+    #[allow(clippy::too_many_arguments)]
+    fn grow(
+        &self,
+        doc: &Document,
+        hit_at: &HashMap<usize, Hit>,
+        h: Hit,
+        a: usize,
+        b: usize,
+        anchor: Option<NaiveDate>,
+        ctx: &Context,
+    ) -> Mention {
+        let t = &doc.tokens;
+        let mut owner: Option<(String, ActorKind)> = None;
+        let mut person: Option<String> = None;
+        let mut agent: Option<(String, String, ActorKind)> = None;
+        let mut name: Option<String> = None;
+        let mut last;
+        let definite = h.first > a && matches!(t.norm(h.first - 1), "the" | "this" | "that");
+        let mut absorb =
+            |hh: &Hit,
+             owner: &mut Option<(String, ActorKind)>,
+             person: &mut Option<String>,
+             agent: &mut Option<(String, String, ActorKind)>| match hh.entry {
+                Entry::Actor(ai) => {
+                    let act = &self.dicts.actors[ai as usize];
+                    let code = act.code_on(anchor).to_string();
+                    if act.kind == ActorKind::Person {
+                        *person = Some(code);
+                    } else {
+                        *owner = Some((code, act.kind));
+                    }
+                }
+                Entry::Agent(gi) => {
+                    let g = &self.dicts.agents[gi as usize];
+                    if agent.is_none() {
+                        *agent = Some((g.code.clone(), span_norm(t, hh.first, hh.last), g.kind));
+                    }
+                }
+                _ => {}
+            };
+        absorb(&h, &mut owner, &mut person, &mut agent);
+        last = h.last;
+        loop {
+            let j = last + 1;
+            if j >= b {
+                break;
+            }
+            // adjacent phrase
+            if let Some(n) = hit_at.get(&j) {
+                let is_country = matches!(n.entry, Entry::Actor(ai) if self.dicts.actors[ai as usize].kind != ActorKind::Person);
+                if is_country && (owner.is_some() || person.is_some()) {
+                    // "Israeli Palestinian": a new mention, unless it is a title chain
+                    break;
+                }
+                if matches!(n.entry, Entry::Actor(_) | Entry::Agent(_)) {
+                    absorb(n, &mut owner, &mut person, &mut agent);
+                    last = n.last;
+                    continue;
+                }
+                break;
+            }
+            let w = t.norm(j);
+            // possessive: "Russia's top diplomat"
+            if (w == "'s" || w == "'") && (owner.is_some() || person.is_some()) && agent.is_none() {
+                if let Some(k) = agent_within(t, hit_at, j + 1, b, 2, self) {
+                    let n = hit_at[&k];
+                    absorb(&n, &mut owner, &mut person, &mut agent);
+                    last = n.last;
+                    continue;
+                }
+                break;
+            }
+            // modifiers before an agent: "Sudanese government envoys", "Israeli Deputy Defense Minister"
+            if agent.is_none() && (owner.is_some() || person.is_some()) {
+                if let Some(k) = agent_within(t, hit_at, j, b, 2, self) {
+                    let n = hit_at[&k];
+                    absorb(&n, &mut owner, &mut person, &mut agent);
+                    last = n.last;
+                    continue;
+                }
+            }
+            // "envoy of North Korean leader Kim", "leaders from Sudan's Darfur region"
+            if (w == "of" || w == "from") && agent.is_some() && owner.is_none() && person.is_none()
+            {
+                let mut k = j + 1;
+                if k < b && t.norm(k) == "the" {
+                    k += 1;
+                }
+                if let Some(n) = hit_at.get(&k) {
+                    if matches!(n.entry, Entry::Actor(_)) {
+                        absorb(n, &mut owner, &mut person, &mut agent);
+                        last = n.last;
+                        continue;
+                    }
+                }
+                break;
+            }
+            // a title is followed by a name: "Foreign Minister Sergei Lavrov", "Senator John Kerry"
+            if let Some((_, _, ActorKind::Person)) = &agent {
+                if t.toks[j].cap && t.toks[j].kind == Kind::Word && !is_function_cap(w) {
+                    let mut k = j;
+                    while k + 1 < b
+                        && t.toks[k + 1].cap
+                        && t.toks[k + 1].kind == Kind::Word
+                        && !hit_at.contains_key(&(k + 1))
+                    {
+                        k += 1;
+                    }
+                    name = Some(span_norm(t, j, k));
+                    if let Some((code, kind)) = name.as_ref().and_then(|n| ctx.names.get(n)) {
+                        if *kind == ActorKind::Person {
+                            person = Some(code.clone());
+                        }
+                    }
+                    last = k;
+                    continue;
+                }
+            }
+            break;
+        }
+        // compose
+        let agent_code = agent.as_ref().map(|x| x.0.clone());
+        let (code, kind, modifier_only) = if let Some(p) = person {
+            (p, ActorKind::Person, false)
+        } else if let Some((oc, ok)) = owner {
+            match &agent {
+                Some((ac, _, ak)) => {
+                    let composed = if oc.len() == 3 && ok == ActorKind::Country {
+                        format!("{oc}{ac}")
+                    } else {
+                        oc
+                    };
+                    (
+                        composed,
+                        if *ak == ActorKind::Person {
+                            ActorKind::Person
+                        } else {
+                            ok
+                        },
+                        false,
+                    )
+                }
+                None => {
+                    // "Israeli tank fire", "UN resolution": a modifier of a non-actor noun
+                    let next_noun = last + 1 < b
+                        && t.toks[last + 1].kind == Kind::Word
+                        && !t.toks[last + 1].cap
+                        && !self.is_verbish(t, last + 1);
+                    (
+                        oc,
+                        ok,
+                        next_noun && ok == ActorKind::Country && is_adjectival(t.norm(last)),
+                    )
+                }
+            }
+        } else if let Some((ac, _, ak)) = &agent {
+            // a bare agent: "the envoy", "the government", "police"
+            let from_ctx = agent
+                .as_ref()
+                .and_then(|(_, w, _)| ctx.by_agent.get(w))
+                .map(|m| m.code.clone());
+            let code = if definite || from_ctx.is_some() {
+                from_ctx.unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let code = if code.is_empty() {
+                match (&ctx.default_country, ac.as_str()) {
+                    (Some(c), "GOV" | "COP" | "MIL" | "JUD" | "LEG") if definite => {
+                        format!("{c}{ac}")
+                    }
+                    _ => String::new(),
+                }
+            } else {
+                code
+            };
+            (code, *ak, false)
+        } else {
+            (String::new(), ActorKind::Country, false)
+        };
+        Mention {
+            first: h.first,
+            last,
+            code,
+            kind,
+            agent_word: agent.as_ref().map(|x| x.1.clone()),
+            agent_code,
+            definite,
+            pronoun: false,
+            name,
+            modifier_only,
+        }
+    }
+
+    fn is_verbish(&self, t: &Tokens, i: usize) -> bool {
+        !self.verbs.lookup(t.norm(i)).is_empty() || AUXILIARIES.contains(&t.norm(i))
+    }
+
+    fn finish(&self, a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
+        // one event per (source, code, target, date): the strongest evidence
+        let mut best: Vec<Candidate> = Vec::new();
+        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> = HashMap::new();
+        for c in cands {
+            if c.source.0.is_empty() || c.target.as_ref().is_some_and(|t| t.0.is_empty()) {
+                continue;
+            }
+            let key = (
+                c.source.0.clone(),
+                c.code.clone(),
+                c.target.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
+                c.date,
+            );
+            match index.get(&key) {
+                Some(&k) => {
+                    if c.strength > best[k].strength {
+                        best[k] = c;
+                    }
+                }
+                None => {
+                    index.insert(key, best.len());
+                    best.push(c);
+                }
+            }
+        }
+        // an untargeted event is dropped when the same source has the same root with a target
+        let targeted: Vec<(String, String)> = best
+            .iter()
+            .filter(|c| c.target.is_some())
+            .map(|c| (c.source.0.clone(), c.code[..2].to_string()))
+            .collect();
+        best.retain(|c| {
+            c.target.is_some() || !targeted.contains(&(c.source.0.clone(), c.code[..2].to_string()))
+        });
+        best.into_iter().map(|c| to_event(a, c)).collect()
+    }
+}
+
+fn to_event(a: &Article, c: Candidate) -> Event {
+    let date = c.date.map(|d| d.to_string());
+    let target_code = c.target.as_ref().map(|t| t.0.as_str()).unwrap_or("");
+    let event_id = event_id(
+        &a.id,
+        &c.source.0,
+        &c.code,
+        target_code,
+        date.as_deref().unwrap_or(""),
+    );
+    let info = cameo::lookup(&c.code);
+    let pl = plover::from_cameo(&c.code);
+    Event {
+        schema: SCHEMA.to_string(),
+        event_id,
+        article_id: a.id.clone(),
+        date,
+        source: actor_ref(&c.source.0, c.source.1),
+        target: c.target.map(|(code, text)| actor_ref(&code, text)),
+        action: Action {
+            root: cameo::root(&c.code).to_string(),
+            label: info.map(|i| i.label.to_string()).unwrap_or_default(),
+            quad_class: cameo::quad_class(&c.code),
+            goldstein: cameo::goldstein(&c.code),
+            code: c.code,
+            text: c.action_text,
+        },
+        plover: PloverRef {
+            event_type: pl.map(|p| p.event_type.to_string()),
+            mode: pl.and_then(|p| p.mode.map(str::to_string)),
+        },
+        sentence: c.sentence,
+        url: a.url.clone(),
+        publisher: a.source.clone(),
+    }
+}
+
+/// Stable event id: FNV-1a (two 64-bit lanes) of article id, source, code, target, date.
+pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &str) -> String {
+    let key = format!("{article}\u{1f}{source}\u{1f}{code}\u{1f}{target}\u{1f}{date}");
+    let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h2: u64 = 0x6c62_272e_07bb_0142;
+    for b in key.bytes() {
+        h1 ^= b as u64;
+        h1 = h1.wrapping_mul(0x0000_0100_0000_01b3);
+        h2 ^= b as u64;
+        h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+    }
+    format!("{h1:016x}{h2:016x}")
+}
+
+/// International actor prefixes: no country part.
+const INTERNATIONAL: &[&str] = &["IGO", "NGO", "IMG", "MNC"];
+
+fn actor_ref(code: &str, text: String) -> ActorRef {
+    let head = code.get(..3).unwrap_or("");
+    let international = INTERNATIONAL.contains(&head);
+    ActorRef {
+        code: code.to_string(),
+        country: (!international && !head.is_empty()).then(|| head.to_string()),
+        agent: if international {
+            None
+        } else {
+            code.get(3..6).map(str::to_string)
+        },
+        text,
+    }
+}
+
+/// A text field of the article: its name and raw text.
+struct Field<'a> {
+    name: &'a str,
+    raw: &'a str,
+}
+
+fn span_text(doc: &Document, first: usize, last: usize) -> String {
+    let t = &doc.tokens;
+    let s = t.toks[first].start as usize;
+    let e = t.toks[last].end as usize;
+    doc.cleaned.text.get(s..e).unwrap_or("").to_string()
+}
+
+fn span_norm(t: &Tokens, first: usize, last: usize) -> String {
+    let mut s = String::new();
+    for i in first..=last {
+        if i > first {
+            s.push(' ');
+        }
+        s.push_str(t.norm(i));
+    }
+    s
+}
+
+/// Capitalised words that are not names.
+fn is_function_cap(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "but",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "with",
+        "by",
+        "as",
+        "after",
+        "before",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "if",
+        "when",
+        "while",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "aug",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "islamic",
+        "muslim",
+        "christian",
+        "jewish",
+        "arab",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "sunni",
+        "shi'ite",
+        "shiite",
+        "communist",
+        "democratic",
+        "republican",
+        "national",
+        "international",
+        "human",
+        "rights",
+        "council",
+        "general",
+        "assembly",
+        "olympics",
+        "olympic",
+        "games",
+    ];
+    WORDS.contains(&w)
+}
+
+fn is_adjectival(w: &str) -> bool {
+    w.ends_with("an")
+        || w.ends_with("ese")
+        || w.ends_with("ish")
+        || w.ends_with("i")
+        || w.ends_with("ic")
+        || w.ends_with("ch")
+}
+
+/// An agent hit starting within `max_gap` modifier words of `from`.
+fn agent_within(
+    t: &Tokens,
+    hit_at: &HashMap<usize, Hit>,
+    from: usize,
+    b: usize,
+    max_gap: usize,
+    c: &Coder,
+) -> Option<usize> {
+    let mut k = from;
+    while k < b && k <= from + max_gap {
+        if let Some(h) = hit_at.get(&k) {
+            return matches!(h.entry, Entry::Agent(_)).then_some(k);
+        }
+        let w = t.norm(k);
+        let tok = &t.toks[k];
+        if tok.kind != Kind::Word
+            || c.is_verbish(t, k)
+            || AUXILIARIES.contains(&w)
+            || PREPOSITIONS.contains(&w)
+            || DETERMINERS.contains(&w) && w != "new"
+            || CLAUSE_BARRIERS.contains(&w)
+            || matches!(w, "and" | "or")
+        {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Links coordinated mentions: "France, Sweden and Belgium", "Along with China, Russia".
+/// Returns for each mention its group id.
+fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
+    let mut group: Vec<usize> = (0..ms.len()).collect();
+    for k in 1..ms.len() {
+        let (p, q) = (&ms[k - 1], &ms[k]);
+        if !p.resolved() || !q.resolved() {
+            continue;
+        }
+        let between: Vec<&str> = (p.last + 1..q.first).map(|i| t.norm(i)).collect();
+        let joined = matches!(
+            between.as_slice(),
+            ["and"]
+                | [","]
+                | [",", "and"]
+                | ["or"]
+                | [",", "or"]
+                | ["as", "well", "as"]
+                | ["and", "the"]
+                | [",", "the"]
+        );
+        // "Along with China, Russia voted": sentence-initial "along with"
+        let along = between == [","]
+            && p.first >= a + 2
+            && t.norm(p.first - 1) == "with"
+            && t.norm(p.first - 2) == "along";
+        // apposition "Choe, the North Korean envoy," is not coordination
+        let apposition = q.definite && between == [","];
+        if (joined || along) && !apposition && !q.pronoun && !p.pronoun {
+            group[k] = group[k - 1];
+        }
+    }
+    group
+}
+
+fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
+    let g = groups[i];
+    let v: Vec<usize> = (0..ms.len())
+        .filter(|&k| groups[k] == g && ms[k].resolved())
+        .collect();
+    if v.is_empty() {
+        vec![i]
+    } else {
+        v
+    }
+}
+
+/// The token "to" before an infinitive head (allowing one adverb between).
+fn infinitive_to(t: &Tokens, a: usize, head: usize) -> Option<usize> {
+    let mut k = head;
+    while k > a {
+        let w = t.norm(k - 1);
+        if w == "to" {
+            return Some(k - 1);
+        }
+        if ADVERBS.contains(&w) || w == "not" {
+            k -= 1;
+            continue;
+        }
+        return None;
+    }
+    None
+}
+
+/// Is the verb at `head` negated? Looks back over auxiliaries and adverbs.
+fn negated(t: &Tokens, a: usize, head: usize) -> bool {
+    let mut k = head;
+    let mut steps = 0;
+    while k > a && steps < 4 {
+        let w = t.norm(k - 1);
+        if NEGATORS.contains(&w) {
+            return true;
+        }
+        if AUXILIARIES.contains(&w) || ADVERBS.contains(&w) {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+/// Passive: a participle after a form of "be" (adverbs allowed between), or a
+/// participle directly followed by "by".
+fn is_passive(t: &Tokens, a: usize, b: usize, tr: &Trigger) -> bool {
+    if !matches!(tr.form, FormKind::Participle | FormKind::PastOrParticiple) {
+        return false;
+    }
+    let mut k = tr.head;
+    let mut steps = 0;
+    while k > a && steps < 4 {
+        let w = t.norm(k - 1);
+        if BE.contains(&w) {
+            return true;
+        }
+        if ADVERBS.contains(&w) || NEGATORS.contains(&w) || w == "have" || w == "has" || w == "had"
+        {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        break;
+    }
+    // reduced relative "policemen killed by Israeli fire"
+    let mut j = tr.last + 1;
+    while j < b && j <= tr.last + 3 {
+        if t.norm(j) == "by" {
+            return tr.form == FormKind::Participle
+                || (k > a && !AUXILIARIES.contains(&t.norm(k - 1)));
+        }
+        if t.toks[j].kind == Kind::Punct {
+            break;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// The mention after "by" following a passive head.
+fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> {
+    let by = (from + 1..b.min(from + 10)).find(|&k| t.norm(k) == "by")?;
+    // the first resolved mention within a few tokens after "by"
+    ms.iter()
+        .position(|m| m.first > by && m.first <= by + 4 && m.resolved())
+}
+
+/// The subject of the verb at `head`: the nearest preceding resolved mention that is
+/// not the object of a preposition; `passive` also accepts "X was ... by".
+fn subject(t: &Tokens, ms: &[Mention], a: usize, head: usize, passive: bool) -> Option<usize> {
+    let _ = passive;
+    let mut best = None;
+    for (k, m) in ms.iter().enumerate().rev() {
+        if m.last >= head {
+            continue;
+        }
+        if !m.resolved() {
+            // an unknown name or bare agent between: it is the subject, and unknown
+            if m.last + 1 < head
+                && subject_position(t, a, m)
+                && ms[k + 1..].iter().all(|x| x.first >= head)
+                && m.name.is_none()
+                && m.agent_word.is_some()
+            {
+                return None;
+            }
+            continue;
+        }
+        if !subject_position(t, a, m) {
+            continue;
+        }
+        best = Some(k);
+        break;
+    }
+    best
+}
+
+/// A mention can be a subject unless a preposition stands right before it (skipping
+/// determiners and modifiers).
+fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
+    let mut k = m.first;
+    let mut steps = 0;
+    while k > a && steps < 3 {
+        let w = t.norm(k - 1);
+        if PREPOSITIONS.contains(&w) {
+            return false;
+        }
+        if matches!(w, "the" | "a" | "an")
+            || (t.toks[k - 1].kind == Kind::Word
+                && !t.toks[k - 1].cap
+                && !AUXILIARIES.contains(&w)
+                && steps < 1
+                && !CLAUSE_BARRIERS.contains(&w)
+                && !SPEECH.contains(&w)
+                && w != "that"
+                && w != "and")
+        {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        break;
+    }
+    true
+}
+
+/// The object of a trigger: the first resolved mention after the head in its clause,
+/// skipping places ("in Iraq") unless the act is a visit or the pattern names the
+/// preposition.
+fn object(
+    t: &Tokens,
+    ms: &[Mention],
+    tr: &Trigger,
+    b: usize,
+    code: &str,
+    words: &[crate::dictionary::PatternWord],
+) -> Option<usize> {
+    let visit = matches!(code, "042" | "043" | "044" | "0331" | "036");
+    let pattern_prep = words.last().map(|w| w.word.as_str());
+    let limit = b.min(tr.last + 18);
+    for (k, m) in ms.iter().enumerate() {
+        if m.first <= tr.head || m.first > limit {
+            continue;
+        }
+        // clause barrier between head and mention?
+        let barrier = (tr.last + 1..m.first).any(|i| {
+            let w = t.norm(i);
+            (CLAUSE_BARRIERS.contains(&w) && !(w == "as" && i + 1 < b && t.norm(i + 1) == "well"))
+                || w == ";"
+                || (w == ","
+                    && i + 1 < m.first
+                    && matches!(t.norm(i + 1), "and" | "but" | "while" | "which" | "who"))
+                || SPEECH.contains(&w)
+        });
+        if barrier {
+            return None;
+        }
+        if m.pronoun && !m.resolved() {
+            continue;
+        }
+        let prep = prev_word(t, m.first, tr.last);
+        if let Some(p) = prep {
+            if LOCATIVE.contains(&p) && !(visit || pattern_prep == Some(p)) {
+                continue;
+            }
+        }
+        if !m.resolved() {
+            // an unknown name or a bare agent as the object: the act has an uncoded target
+            if m.agent_word.is_some() || m.name.is_some() {
+                if prep.is_none() {
+                    return None;
+                }
+            }
+            continue;
+        }
+        return Some(k);
+    }
+    None
+}
+
+/// The word before a mention, skipping determiners and modifiers (not before `floor`).
+fn prev_word(t: &Tokens, first: usize, floor: usize) -> Option<&str> {
+    let mut k = first;
+    let mut steps = 0;
+    while k > floor + 1 && steps < 3 {
+        let w = t.norm(k - 1);
+        if matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her")
+            || (t.toks[k - 1].kind == Kind::Word
+                && !PREPOSITIONS.contains(&w)
+                && steps < 2
+                && !t.toks[k - 1].cap)
+        {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        break;
+    }
+    if k == 0 {
+        return None;
+    }
+    let w = t.norm(k - 1);
+    PREPOSITIONS.contains(&w).then_some(w)
+}
+
+fn nearest_date(ds: &[&DateMention], head: usize) -> Option<NaiveDate> {
+    ds.iter()
+        .filter(|d| d.date.is_some())
+        .min_by_key(|d| {
+            if d.last < head {
+                // before the verb: a little farther than the same distance after
+                (head - d.last) * 2
+            } else {
+                d.first - head
+            }
+        })
+        .and_then(|d| d.date)
+}
+
+/// Updates the article memory with the mentions of a sentence.
+fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
+    for (k, m) in ms.iter().enumerate() {
+        if !m.resolved() || m.pronoun {
+            continue;
+        }
+        match m.kind {
+            ActorKind::Person => ctx.last_person = Some(m.clone()),
+            _ => ctx.last_thing = Some(m.clone()),
+        }
+        if let Some(w) = &m.agent_word {
+            ctx.by_agent.insert(w.clone(), m.clone());
+        }
+        let members: Vec<Mention> = (0..ms.len())
+            .filter(|&j| groups[j] == groups[k] && ms[j].resolved())
+            .map(|j| ms[j].clone())
+            .collect();
+        if members.len() > 1 {
+            ctx.last_group = members;
+        }
+    }
+    // apposition: NAME , MENTION ,  and  MENTION , NAME ,
+    for k in 0..ms.len().saturating_sub(1) {
+        let (p, q) = (&ms[k], &ms[k + 1]);
+        if q.first != p.last + 2 {
+            continue;
+        }
+        let (name, res) = if p.name.is_some()
+            && !p.resolved()
+            && q.resolved()
+            && q.kind == ActorKind::Person
+        {
+            (p.name.clone(), q)
+        } else if q.name.is_some() && !q.resolved() && p.resolved() && p.kind == ActorKind::Person {
+            (q.name.clone(), p)
+        } else {
+            continue;
+        };
+        if let Some(n) = name {
+            let last = n.rsplit(' ').next().unwrap_or(&n).to_string();
+            ctx.names.insert(n, (res.code.clone(), ActorKind::Person));
+            ctx.names
+                .insert(last, (res.code.clone(), ActorKind::Person));
+        }
+    }
+    // a resolved person mention with an unknown name inside teaches the name
+    for m in ms.iter() {
+        if let (Some(n), true) = (&m.name, m.resolved()) {
+            let last = n.rsplit(' ').next().unwrap_or(n).to_string();
+            ctx.names
+                .entry(n.clone())
+                .or_insert((m.code.clone(), m.kind));
+            ctx.names.entry(last).or_insert((m.code.clone(), m.kind));
+        }
+    }
+}

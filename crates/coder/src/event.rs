@@ -1,0 +1,90 @@
+//! The output: coded events, in the `demarche.event/1` schema of CONTRACT.md.
+
+use serde::{Deserialize, Serialize};
+
+/// Schema tag written into every event.
+pub const SCHEMA: &str = "demarche.event/1";
+
+/// One coded event: who did what to whom, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Stable id: the same article and the same coded event give the same id.
+    pub event_id: String,
+    /// The article's id.
+    pub article_id: String,
+    /// Event date `YYYY-MM-DD`, or null when neither the text nor the article dates it.
+    pub date: Option<String>,
+    /// Who acted.
+    pub source: ActorRef,
+    /// At whom; null when the act has no coded target.
+    pub target: Option<ActorRef>,
+    /// What was done.
+    pub action: Action,
+    /// PLOVER type (and mode) of the action.
+    pub plover: PloverRef,
+    /// Where in the article.
+    pub sentence: SentenceRef,
+    /// Source URL of the article, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publisher of the article, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "publisher")]
+    pub publisher: Option<String>,
+}
+
+/// A coded actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorRef {
+    /// Full CAMEO actor code (`RUSGOV`, `IGOUNO`).
+    pub code: String,
+    /// The country part (3 letters), null for international actors.
+    pub country: Option<String>,
+    /// The first role code after the country (`GOV`, `MIL`), if any.
+    pub agent: Option<String>,
+    /// The text that named the actor.
+    pub text: String,
+}
+
+/// The coded action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    /// CAMEO event code (3 or 4 digits).
+    pub code: String,
+    /// First two digits of the code.
+    pub root: String,
+    /// Short label of the code.
+    pub label: String,
+    /// The trigger words in the text.
+    pub text: String,
+    /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
+    pub quad_class: u8,
+    /// Goldstein conflict-cooperation value, -10 .. +10.
+    pub goldstein: f32,
+}
+
+/// PLOVER type and mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PloverRef {
+    /// PLOVER event type (`ACCUSE`, `CONSULT`), null where PLOVER has none.
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    /// PLOVER mode, when the CAMEO code implies one.
+    pub mode: Option<String>,
+}
+
+/// The sentence an event was coded from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentenceRef {
+    /// 0-based index; the title, when present, is sentence 0.
+    pub index: usize,
+    /// The sentence as written in the article.
+    pub text: String,
+    /// Byte offset of the sentence start in its field (`text`, or `title` for the title).
+    pub start: usize,
+    /// Byte offset just past the sentence end.
+    pub end: usize,
+    /// `title` or `text`: which field the offsets point into.
+    pub field: String,
+}

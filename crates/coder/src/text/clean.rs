@@ -1,0 +1,374 @@
+//! Cleaning raw article text: HTML entities and tags, typographic normalisation and
+//! scraping boilerplate, with a byte map back into the original text.
+
+/// Text after cleaning, with the original byte offset of every cleaned byte.
+#[derive(Debug, Clone, Default)]
+pub struct Cleaned {
+    /// The cleaned text. Dropped regions (tags, boilerplate) become spaces or newlines.
+    pub text: String,
+    /// `map[i]` is the offset in the original text of cleaned byte `i`; one extra
+    /// entry maps `text.len()` to the end of the original.
+    pub map: Vec<u32>,
+}
+
+impl Cleaned {
+    /// Original byte offset of a cleaned offset.
+    pub fn original(&self, clean_offset: usize) -> usize {
+        self.map
+            .get(clean_offset)
+            .copied()
+            .unwrap_or_else(|| self.map.last().copied().unwrap_or(0)) as usize
+    }
+}
+
+/// Cleans `raw`: decodes HTML entities (twice, for double-escaped feeds), removes tags,
+/// normalises quotes, dashes and spaces, and blanks out boilerplate lines.
+pub fn clean(raw: &str) -> Cleaned {
+    let mut out = Cleaned {
+        text: String::with_capacity(raw.len()),
+        map: Vec::with_capacity(raw.len() + 1),
+    };
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let c = bytes[i];
+        if c == b'&' {
+            if let Some((decoded, len)) = decode_entity(&raw[i..]) {
+                // `&lt;b&gt;` style escaped tags: decode, then let the tag pass see them.
+                if decoded == '<' {
+                    if let Some(len2) = escaped_tag_len(&raw[i..]) {
+                        push_blank(&mut out, i, b' ');
+                        i += len2;
+                        continue;
+                    }
+                }
+                push_char(&mut out, normalise(decoded), i);
+                i += len;
+                continue;
+            }
+        }
+        if c == b'<' {
+            if let Some(len) = tag_len(&raw[i..]) {
+                let block = is_block_tag(&raw[i..i + len]);
+                push_blank(&mut out, i, if block { b'\n' } else { b' ' });
+                i += len;
+                continue;
+            }
+        }
+        if c < 0x80 {
+            // `` and '' as quotes (PTB-style text)
+            if (c == b'`' || c == b'\'') && bytes.get(i + 1) == Some(&c) {
+                push_char(&mut out, '"', i);
+                i += 2;
+                continue;
+            }
+            out.text.push(if c == b'\t' || c == b'\r' {
+                ' '
+            } else {
+                c as char
+            });
+            out.map.push(i as u32);
+            i += 1;
+            continue;
+        }
+        let ch = raw[i..].chars().next().unwrap_or(' ');
+        push_char(&mut out, normalise(ch), i);
+        i += ch.len_utf8();
+    }
+    out.map.push(raw.len() as u32);
+    blank_boilerplate(&mut out);
+    out
+}
+
+fn push_char(out: &mut Cleaned, ch: char, orig: usize) {
+    let before = out.text.len();
+    out.text.push(ch);
+    for _ in before..out.text.len() {
+        out.map.push(orig as u32);
+    }
+}
+
+fn push_blank(out: &mut Cleaned, orig: usize, b: u8) {
+    out.text.push(b as char);
+    out.map.push(orig as u32);
+}
+
+/// Typographic normalisation: curly quotes to straight, dashes to `-`, odd spaces to ' '.
+fn normalise(ch: char) -> char {
+    match ch {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        '\u{00A0}'
+        | '\u{2000}'..='\u{200B}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}'
+        | '\u{FEFF}' => ' ',
+        '\u{2026}' => '.',
+        _ => ch,
+    }
+}
+
+fn tag_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let next = *b.get(1)?;
+    if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {
+        return None;
+    }
+    let end = s[1..]
+        .bytes()
+        .take(400)
+        .position(|c| c == b'>' || c == b'<')?;
+    if b[1 + end] == b'<' {
+        return None;
+    }
+    Some(end + 2)
+}
+
+fn escaped_tag_len(s: &str) -> Option<usize> {
+    // "&lt;b&gt;" / "&lt;/b&gt;" / "&lt;br /&gt;"
+    let rest = s.strip_prefix("&lt;")?;
+    let b = rest.as_bytes();
+    let first = *b.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'/') {
+        return None;
+    }
+    let end = rest.get(..rest.len().min(200))?.find("&gt;")?;
+    if rest[..end].contains(['<', '>', '&']) {
+        return None;
+    }
+    Some(4 + end + 4)
+}
+
+fn is_block_tag(tag: &str) -> bool {
+    let t = tag.trim_start_matches(['<', '/']).to_ascii_lowercase();
+    [
+        "p", "br", "div", "li", "h1", "h2", "h3", "h4", "tr", "section", "article",
+    ]
+    .iter()
+    .any(|b| {
+        t.starts_with(b)
+            && t[b.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+    })
+}
+
+/// Decodes one entity at the start of `s`; returns the char and the entity's length.
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s.as_bytes().iter().take(12).position(|&c| c == b';')?;
+    let name = &s[1..end];
+    let ch = if let Some(num) = name.strip_prefix('#') {
+        let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        char::from_u32(v)?
+    } else {
+        match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => ' ',
+            "rsquo" | "lsquo" | "sbquo" | "prime" => '\'',
+            "rdquo" | "ldquo" | "bdquo" | "laquo" | "raquo" => '"',
+            "mdash" | "ndash" | "minus" => '-',
+            "hellip" => '.',
+            "eacute" => 'é',
+            "egrave" => 'è',
+            "aacute" => 'á',
+            "agrave" => 'à',
+            "iacute" => 'í',
+            "oacute" => 'ó',
+            "uacute" => 'ú',
+            "ntilde" => 'ñ',
+            "ccedil" => 'ç',
+            "ouml" => 'ö',
+            "uuml" => 'ü',
+            "auml" => 'ä',
+            "szlig" => 'ß',
+            "copy" => '©',
+            "reg" => '®',
+            "trade" => '™',
+            "pound" => '£',
+            "euro" => '€',
+            "deg" => '°',
+            "middot" | "bull" => '·',
+            _ => return None,
+        }
+    };
+    Some((ch, end + 1))
+}
+
+/// Lines that are scraping furniture, never article text (compared lower-case, trimmed).
+const BOILERPLATE_LINES: &[&str] = &[
+    "add a comment",
+    "sort by",
+    "loading",
+    "advertisement",
+    "share",
+    "share this",
+    "share this article",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "comments",
+    "related articles",
+    "related stories",
+    "related",
+    "read more",
+    "read next",
+    "more stories",
+    "recommended",
+    "subscribe",
+    "follow us",
+    "how does this make you feel?",
+    "summarize this article with ai",
+    "click here",
+    "sign up",
+    "log in",
+    "skip to content",
+];
+
+/// Line starts that mark a boilerplate line.
+const BOILERPLATE_PREFIXES: &[&str] = &[
+    "this is ai generated summarization",
+    "there are no comments yet",
+    "download the ",
+    "sign up for ",
+    "subscribe to ",
+    "copyright ",
+    "(c) ",
+    "© ",
+    "all rights reserved",
+    "follow us on ",
+    "click here to ",
+    "read more:",
+    "related:",
+    "photo:",
+    "image:",
+    "file photo",
+    "watch:",
+    "listen:",
+];
+
+/// Lines after which everything is page furniture (comment widgets).
+const TAIL_MARKERS: &[&str] = &["add a comment", "there are no comments yet", "comments"];
+
+fn blank_boilerplate(out: &mut Cleaned) {
+    // Work on lines of the cleaned text; blank whole lines (keep their newline).
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    let text = &out.text;
+    let mut tail_from: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim();
+        if !body.is_empty() {
+            let low = body.to_lowercase();
+            let low = low.trim_end_matches(['!', '.', ':']);
+            let furniture = BOILERPLATE_LINES.contains(&low)
+                || BOILERPLATE_PREFIXES.iter().any(|p| low.starts_with(p))
+                || is_byline(body);
+            if furniture {
+                ranges.push((start, end));
+            }
+            if TAIL_MARKERS.contains(&low) && tail_from.is_none() && start > 0 {
+                tail_from = Some(start);
+            }
+        }
+        start = end;
+    }
+    if let Some(t) = tail_from {
+        ranges.push((t, text.len()));
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    // SAFETY of char boundaries: we replace every byte of whole lines (split at '\n',
+    // which is ASCII) with ASCII spaces, so the string stays valid UTF-8.
+    let mut bytes = std::mem::take(&mut out.text).into_bytes();
+    for (s, e) in ranges {
+        for b in &mut bytes[s..e] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    out.text = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// A line that only names a wire agency or writer ("Agence France-Presse", "By Jane Doe").
+fn is_byline(line: &str) -> bool {
+    const AGENCIES: &[&str] = &[
+        "agence france-presse",
+        "agence france presse",
+        "afp",
+        "reuters",
+        "associated press",
+        "the associated press",
+        "ap",
+    ];
+    let low = line.to_lowercase();
+    if AGENCIES.contains(&low.as_str()) {
+        return true;
+    }
+    if let Some(rest) = low.strip_prefix("by ") {
+        let words = rest.split_whitespace().count();
+        return words <= 4
+            && line
+                .split_whitespace()
+                .skip(1)
+                .all(|w| w.starts_with(char::is_uppercase));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_and_tags() {
+        let c = clean("Sudan Peace &lt;b&gt;...&lt;/b&gt; and <i>talks</i> &amp; more");
+        assert!(!c.text.contains('<'), "{}", c.text);
+        assert!(!c.text.contains("&lt;"), "{}", c.text);
+        assert!(c.text.contains("talks"));
+        assert!(c.text.contains("& more"));
+        assert_eq!(c.map.len(), c.text.len() + 1);
+    }
+
+    #[test]
+    fn curly_quotes_and_map() {
+        let raw = "Russia\u{2019}s \u{201C}top\u{201D} diplomat";
+        let c = clean(raw);
+        assert_eq!(c.text, "Russia's \"top\" diplomat");
+        let pos = c.text.find("diplomat").unwrap();
+        assert_eq!(&raw[c.original(pos)..], "diplomat");
+    }
+
+    #[test]
+    fn boilerplate_lines_blanked() {
+        let raw = "Agence France-Presse\n\nThis is AI generated summarization, which may have errors.\n\nReal text here.\n\nAdd a comment\n\nSort by\nLoading\nDownload the Rappler App!";
+        let c = clean(raw);
+        assert!(c.text.contains("Real text here."));
+        assert!(!c.text.contains("Agence"));
+        assert!(!c.text.contains("AI generated"));
+        assert!(!c.text.contains("Rappler App"));
+        assert_eq!(c.text.len(), raw.len());
+    }
+
+    #[test]
+    fn ptb_quotes() {
+        let c = clean("condemned as`` unacceptable'' allegations");
+        assert_eq!(c.text, "condemned as\" unacceptable\" allegations");
+    }
+}

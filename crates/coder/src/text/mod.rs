@@ -1,0 +1,400 @@
+//! Text handling: cleaning, tokens with byte spans, sentences and datelines.
+//!
+//! Everything here keeps offsets: a token's span is in the cleaned text, and
+//! [`clean::Cleaned::original`] maps it back to the raw article text.
+
+pub mod clean;
+pub mod tokens;
+
+use tokens::{Kind, Tokens};
+
+/// A sentence: a token range and its byte span in the cleaned text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub end_tok: usize,
+}
+
+/// One analysed text field: cleaned text, tokens, sentences and dateline.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Cleaned text and offset map.
+    pub cleaned: clean::Cleaned,
+    /// Tokens of the cleaned text.
+    pub tokens: Tokens,
+    /// Sentences in order.
+    pub sentences: Vec<Sentence>,
+    /// Token range `[a, b)` of the dateline (`MOSCOW, Russia (Reuters) -`), if any.
+    pub dateline: Option<(usize, usize)>,
+    /// The dateline's place as written (`MOSCOW, Russia`).
+    pub place: Option<String>,
+}
+
+impl Document {
+    /// Byte span `[start, end)` of a sentence in the original (raw) text.
+    pub fn original_span(&self, s: &Sentence) -> (usize, usize) {
+        if s.first >= s.end_tok {
+            return (0, 0);
+        }
+        let a = self.tokens.toks[s.first].start as usize;
+        let b = self.tokens.toks[s.end_tok - 1].end as usize;
+        let oa = self.cleaned.original(a);
+        // map the last byte, then step past it in the original
+        let ob = if b == 0 { 0 } else { self.cleaned.original(b) };
+        (oa, ob.max(oa))
+    }
+
+    /// Is token `i` part of the dateline?
+    pub fn in_dateline(&self, i: usize) -> bool {
+        self.dateline.is_some_and(|(a, b)| i >= a && i < b)
+    }
+}
+
+/// Cleans, tokenises and sentence-splits one raw text field.
+pub fn analyze(raw: &str) -> Document {
+    let cleaned = clean::clean(raw);
+    let tokens = tokens::tokenize(&cleaned.text);
+    let sentences = split_sentences(&tokens);
+    let mut doc = Document {
+        cleaned,
+        tokens,
+        sentences,
+        dateline: None,
+        place: None,
+    };
+    find_dateline(&mut doc);
+    doc
+}
+
+/// Abbreviations whose period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "sen", "rep", "gov", "pres",
+    "prof", "st", "rev", "hon", "adm", "cmdr", "cpl", "pvt", "brig", "insp", "supt", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v",
+    "inc", "corp", "co", "ltd", "jr", "sr", "mt", "ft", "est", "approx", "dept", "univ", "assn",
+    "bros", "fig", "op", "vol", "pp", "ca", "cf", "al",
+];
+
+/// Words that start a new sentence after a dotted acronym ("... in the U.S. The ...").
+const SENTENCE_STARTERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "however",
+    "meanwhile",
+    "officials",
+    "earlier",
+    "later",
+];
+
+fn is_terminal(t: &str) -> bool {
+    matches!(t, "." | "!" | "?")
+}
+
+fn split_sentences(t: &Tokens) -> Vec<Sentence> {
+    let n = t.len();
+    let mut out = Vec::new();
+    let mut first = 0;
+    let mut i = 0;
+    while i < n {
+        // a break before token i+1?
+        let mut cut = None;
+        let norm = t.norm(i);
+        if is_terminal(norm) {
+            // swallow closing quotes / brackets / further terminals
+            let mut j = i + 1;
+            while j < n
+                && matches!(t.norm(j), "\"" | "'" | ")" | "." | "!" | "?")
+                && t.toks[j].newlines_before == 0
+            {
+                j += 1;
+            }
+            if j >= n {
+                cut = Some(n);
+            } else if boundary_after_period(t, i, j) {
+                cut = Some(j);
+            }
+        } else if let Some(tok) = t.toks.get(i + 1) {
+            if tok.newlines_before >= 2 || (tok.newlines_before == 1 && newline_breaks(t, i)) {
+                cut = Some(i + 1);
+            } else if norm.ends_with('.') && norm.len() > 2 && t.toks[i].kind == Kind::Word {
+                // dotted acronym at a sentence end: "... in the U.S. The ..."
+                if tok.cap && SENTENCE_STARTERS.contains(&t.norm(i + 1)) {
+                    cut = Some(i + 1);
+                }
+            }
+        }
+        match cut {
+            Some(c) => {
+                if c > first {
+                    out.push(Sentence { first, end_tok: c });
+                }
+                first = c;
+                i = c;
+            }
+            None => i += 1,
+        }
+    }
+    if first < n {
+        out.push(Sentence { first, end_tok: n });
+    }
+    out
+}
+
+/// Is the period at token `p` (next real token at `j`) a sentence end?
+fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
+    let next = &t.toks[j];
+    if next.newlines_before > 0 {
+        return true;
+    }
+    if t.norm(p) != "." {
+        // ! and ?: end unless followed by a lower-case word
+        return !(next.kind == Kind::Word && !next.cap);
+    }
+    if p > 0 {
+        let prev = t.norm(p - 1);
+        let prev_tok = &t.toks[p - 1];
+        // initials "George W. Bush", "N. Korea"
+        if prev_tok.kind == Kind::Word && prev.chars().count() == 1 && prev_tok.cap {
+            return false;
+        }
+        if prev_tok.end == t.toks[p].start && ABBREVIATIONS.contains(&prev) {
+            return false;
+        }
+    }
+    match next.kind {
+        Kind::Word => next.cap,
+        Kind::Number => true,
+        Kind::Punct => matches!(t.norm(j), "\"" | "'" | "(" | "["),
+    }
+}
+
+/// Does a single newline after token `i` end the sentence? Yes after terminal punctuation
+/// or a quote, or when a headline-like line (ending in a capitalised word) is followed by
+/// a capitalised line; not inside a hard-wrapped sentence.
+fn newline_breaks(t: &Tokens, i: usize) -> bool {
+    let prev = &t.toks[i];
+    let next = &t.toks[i + 1];
+    let pn = t.norm(i);
+    if matches!(pn, "." | "!" | "?" | "\"" | "'" | ":" | ")") {
+        return true;
+    }
+    if matches!(pn, "," | ";" | "-") {
+        return false;
+    }
+    let next_capish = next.cap || matches!(t.norm(i + 1), "\"" | "'" | "(");
+    next_capish && (prev.cap || prev.kind == Kind::Number || prev.kind == Kind::Punct)
+}
+
+/// Wire-service agencies that can stand alone as a dateline (`AFP -`).
+const AGENCIES: &[&str] = &[
+    "afp", "ap", "reuters", "xinhua", "ani", "ians", "upi", "tass", "bbc", "cnn",
+];
+
+/// Finds a dateline at the start of the document's first sentence:
+/// `MOSCOW, Russia (UPDATED) -`, `BEIJING (Reuters) -`, `AFP -`, `ISLAMABAD:`,
+/// `GUANTANAMO BAY NAVAL BASE, Cuba Aug. 26, 2004 -`, `Washington:`.
+fn find_dateline(doc: &mut Document) {
+    let t = &doc.tokens;
+    for s in &doc.sentences {
+        let a = s.first;
+        let limit = s.end_tok.min(a + 24);
+        let mut i = a;
+        let mut upper_words = 0;
+        let mut cap_words = 0;
+        let mut agency = false;
+        let mut place_end = None;
+        let mut depth = 0;
+        while i < limit {
+            let tok = &t.toks[i];
+            let w = t.norm(i);
+            if depth > 0 {
+                if w == ")" {
+                    depth -= 1;
+                }
+                if AGENCIES.contains(&w) {
+                    agency = true;
+                }
+                i += 1;
+                continue;
+            }
+            match tok.kind {
+                Kind::Punct => match w {
+                    "(" => {
+                        place_end.get_or_insert(i);
+                        depth += 1;
+                    }
+                    "," | "." => {}
+                    "-" | ":" | "_" => {
+                        // "--" is two "-" tokens
+                        let mut end = i + 1;
+                        while end < s.end_tok && t.norm(end) == "-" {
+                            end += 1;
+                        }
+                        let colon_ok = w != ":" || upper_words > 0 || cap_words == 1;
+                        let ok = (upper_words > 0 || agency || (w == ":" && cap_words == 1))
+                            && colon_ok
+                            && end < s.end_tok
+                            && i > a;
+                        if ok {
+                            let pe = place_end.unwrap_or(i);
+                            let place_tokens: Vec<usize> = (a..pe)
+                                .filter(|&k| t.toks[k].kind != Kind::Number)
+                                .collect();
+                            let only_agency = place_tokens.iter().all(|&k| {
+                                AGENCIES.contains(&t.norm(k)) || t.toks[k].kind == Kind::Punct
+                            });
+                            if !place_tokens.is_empty() && !only_agency {
+                                let ps = t.toks[place_tokens[0]].start as usize;
+                                let pe2 = t.toks[*place_tokens.last().unwrap_or(&a)].end as usize;
+                                let txt = doc.cleaned.text[ps..pe2]
+                                    .trim_end_matches([',', '.'])
+                                    .to_string();
+                                doc.place = Some(txt);
+                            }
+                            doc.dateline = Some((a, end));
+                        }
+                        return;
+                    }
+                    _ => return,
+                },
+                Kind::Number => {
+                    place_end.get_or_insert(i);
+                }
+                Kind::Word => {
+                    if AGENCIES.contains(&w) && (tok.upper || tok.cap) {
+                        agency = true;
+                    }
+                    if tok.upper {
+                        upper_words += 1;
+                    } else if tok.cap {
+                        cap_words += 1;
+                        if MONTHS.contains(&w.trim_end_matches('.')) {
+                            place_end.get_or_insert(i);
+                        }
+                    } else {
+                        return;
+                    }
+                }
+            }
+            i += 1;
+        }
+        return;
+    }
+}
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(s: &str) -> Vec<String> {
+        let d = analyze(s);
+        d.sentences
+            .iter()
+            .map(|x| {
+                let (a, b) = d.original_span(x);
+                s[a..b].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_split() {
+        let s = sents("Gen. Smith met Mr. Jones in the U.S. on Jan. 5. He said the U.N. would act. No. 10 agreed.");
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[0].ends_with("Jan. 5."));
+    }
+
+    #[test]
+    fn initials_and_quotes() {
+        let s =
+            sents("President George W. Bush spoke. \"We will win,\" he said. N. Korea refused.");
+        assert_eq!(s.len(), 3, "{s:?}");
+    }
+
+    #[test]
+    fn paragraphs_split() {
+        let s = sents("Headline Here\nBody starts here and goes on.\n\nSecond paragraph");
+        assert_eq!(s.len(), 3, "{s:?}");
+    }
+
+    #[test]
+    fn datelines() {
+        for (text, place) in [
+            (
+                "MOSCOW, Russia (UPDATED) - Russia on Thursday slammed it.",
+                Some("MOSCOW, Russia"),
+            ),
+            ("BEIJING (Reuters) - China said.", Some("BEIJING")),
+            ("AFP - Australia has turned down a plea.", None),
+            ("ISLAMABAD: As the second round starts.", Some("ISLAMABAD")),
+            (
+                "GUANTANAMO BAY NAVAL BASE, Cuba Aug. 26, 2004 - In a turn.",
+                Some("GUANTANAMO BAY NAVAL BASE, Cuba"),
+            ),
+            ("Washington: India is among the five.", Some("Washington")),
+            ("WASHINGTON -- Iran pledged yesterday.", Some("WASHINGTON")),
+        ] {
+            let d = analyze(text);
+            assert!(d.dateline.is_some(), "{text}");
+            assert_eq!(d.place.as_deref(), place, "{text}");
+        }
+        let d = analyze("Iran pledged yesterday - to suspend.");
+        assert!(d.dateline.is_none());
+    }
+}

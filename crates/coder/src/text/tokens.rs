@@ -1,0 +1,309 @@
+//! Tokens with byte spans, and the lower-case haystack the dictionaries match against.
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Letters (and internal `-`, `'`, `.`, `&`).
+    Word,
+    /// Starts with a digit.
+    Number,
+    /// One punctuation character.
+    Punct,
+}
+
+/// One token of cleaned text.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Byte span in the cleaned text.
+    pub start: u32,
+    /// End of the span (exclusive).
+    pub end: u32,
+    /// Span of the lower-cased form in [`Tokens::norm`].
+    pub norm_start: u32,
+    /// End of the lower-cased form.
+    pub norm_end: u32,
+    /// Word, number or punctuation.
+    pub kind: Kind,
+    /// First character is upper case.
+    pub cap: bool,
+    /// Two or more letters, all upper case.
+    pub upper: bool,
+    /// Newlines in the whitespace before this token (0, 1, or 2 for "blank line or more").
+    pub newlines_before: u8,
+}
+
+/// The tokens of one text, and their lower-case forms laid out as
+/// `" tok1  tok2  tok3 "`: each token wrapped in one space on each side, so a phrase
+/// `" a  b "` can only match on token boundaries.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// The tokens, in order.
+    pub toks: Vec<Token>,
+    /// The lower-case haystack.
+    pub norm: String,
+    /// For each byte of `norm`, the index of the token it belongs to.
+    norm_tok: Vec<u32>,
+}
+
+impl Tokens {
+    /// Lower-case form of token `i`.
+    pub fn norm(&self, i: usize) -> &str {
+        let t = &self.toks[i];
+        &self.norm[t.norm_start as usize..t.norm_end as usize]
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// True when there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// The token range `[first, last]` covered by a haystack match `[s, e)`, if the match
+    /// sits on token boundaries (it always does for patterns built by [`pattern_key`]).
+    pub fn tokens_of_match(&self, s: usize, e: usize) -> Option<(usize, usize)> {
+        if e <= s + 1 || e > self.norm_tok.len() {
+            return None;
+        }
+        let first = self.norm_tok[s + 1] as usize;
+        let last = self.norm_tok[e - 2] as usize;
+        Some((first, last))
+    }
+}
+
+/// Builds the haystack key of a phrase already split into lower-case tokens.
+pub fn pattern_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut k = String::new();
+    for w in words {
+        k.push(' ');
+        k.push_str(w);
+        k.push(' ');
+    }
+    k
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Tokenises cleaned text.
+pub fn tokenize(text: &str) -> Tokens {
+    let mut out = Tokens {
+        toks: Vec::with_capacity(text.len() / 5 + 1),
+        norm: String::with_capacity(text.len() + text.len() / 3),
+        norm_tok: Vec::with_capacity(text.len() + text.len() / 3),
+    };
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut newlines: u8 = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            if c == '\n' {
+                newlines = newlines.saturating_add(1).min(2);
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if is_word_char(c) {
+            let start = i;
+            let mut j = i + c.len_utf8();
+            let mut has_dot = false;
+            while j < text.len() {
+                let d = text[j..].chars().next().unwrap_or(' ');
+                if is_word_char(d) {
+                    j += d.len_utf8();
+                    continue;
+                }
+                let next = text[j + d.len_utf8()..].chars().next();
+                let next_word = next.is_some_and(is_word_char);
+                match d {
+                    '-' | '&' if next_word => j += 1,
+                    ',' if b[j - 1].is_ascii_digit()
+                        && next.is_some_and(|n| n.is_ascii_digit()) =>
+                    {
+                        j += 1
+                    }
+                    '.' if next_word => {
+                        // U.S.  a.m.  1.2  -- but not "end.Next"
+                        let prev_short = text[start..j]
+                            .rsplit('.')
+                            .next()
+                            .is_some_and(|seg| seg.chars().count() <= 2);
+                        let digits = b[j - 1].is_ascii_digit();
+                        if prev_short || digits {
+                            has_dot = true;
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    '\'' if next_word => {
+                        // split clitics: 's 're 've 'll 'd 'm ; keep Shi'ite, d'Orsay
+                        let rest = &text[j + 1..];
+                        let clitic = ["s", "re", "ve", "ll", "d", "m"].iter().any(|cl| {
+                            rest.len() >= cl.len()
+                                && rest[..cl.len()].eq_ignore_ascii_case(cl)
+                                && !rest[cl.len()..].starts_with(is_word_char)
+                        });
+                        if clitic {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    _ => break,
+                }
+            }
+            // dotted abbreviation keeps its final period: "U.S."
+            if has_dot && b.get(j) == Some(&b'.') && !b[j - 1].is_ascii_digit() {
+                j += 1;
+            }
+            let word = &text[start..j];
+            // "didn't" -> "did" "n't"
+            let lower_end = word.len();
+            if lower_end > 3 && word[..lower_end].to_ascii_lowercase().ends_with("n't") {
+                let split = start + lower_end - 3;
+                push(&mut out, text, start, split, Kind::Word, newlines);
+                newlines = 0;
+                push_norm(&mut out, text, split, j, Kind::Word, "not", 0);
+            } else {
+                let kind = if c.is_ascii_digit() {
+                    Kind::Number
+                } else {
+                    Kind::Word
+                };
+                push(&mut out, text, start, j, kind, newlines);
+            }
+            newlines = 0;
+            i = j;
+            continue;
+        }
+        if c == '\'' {
+            // clitic after a word: 's 're ...
+            let rest = &text[i + 1..];
+            let after_word = out
+                .toks
+                .last()
+                .is_some_and(|t| t.end as usize == i && t.kind != Kind::Punct);
+            if after_word {
+                let len = ["s", "re", "ve", "ll", "d", "m"]
+                    .iter()
+                    .find(|cl| {
+                        rest.len() >= cl.len()
+                            && rest[..cl.len()].eq_ignore_ascii_case(cl)
+                            && !rest[cl.len()..].starts_with(is_word_char)
+                    })
+                    .map(|cl| cl.len());
+                if let Some(len) = len {
+                    push(&mut out, text, i, i + 1 + len, Kind::Word, newlines);
+                    newlines = 0;
+                    i += 1 + len;
+                    continue;
+                }
+            }
+        }
+        push(&mut out, text, i, i + c.len_utf8(), Kind::Punct, newlines);
+        newlines = 0;
+        i += c.len_utf8();
+    }
+    out
+}
+
+fn push(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, nl: u8) {
+    let raw = &text[s..e];
+    let lower;
+    let norm: &str = if raw.bytes().any(|c| c.is_ascii_uppercase()) || !raw.is_ascii() {
+        lower = raw.to_lowercase();
+        &lower
+    } else {
+        raw
+    };
+    push_norm(out, text, s, e, kind, norm, nl);
+}
+
+fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm: &str, nl: u8) {
+    let raw = &text[s..e];
+    let mut chars = raw.chars();
+    let first = chars.next().unwrap_or(' ');
+    let cap = first.is_uppercase();
+    let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = letters >= 2 && raw.chars().all(|c| !c.is_lowercase());
+    let idx = out.toks.len() as u32;
+    out.norm.push(' ');
+    out.norm_tok.push(idx);
+    let ns = out.norm.len();
+    out.norm.push_str(norm);
+    let ne = out.norm.len();
+    out.norm.push(' ');
+    for _ in ns..=ne {
+        out.norm_tok.push(idx);
+    }
+    out.toks.push(Token {
+        start: s as u32,
+        end: e as u32,
+        norm_start: ns as u32,
+        norm_end: ne as u32,
+        kind,
+        cap,
+        upper,
+        newlines_before: nl,
+    });
+}
+
+/// Splits a dictionary phrase into lower-case tokens, the same way as article text, and
+/// reports for each token whether it was written with a capital.
+pub fn phrase_tokens(phrase: &str) -> Vec<(String, bool)> {
+    let t = tokenize(phrase);
+    (0..t.len())
+        .map(|i| (t.norm(i).to_string(), t.toks[i].cap))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        let t = tokenize(s);
+        (0..t.len()).map(|i| t.norm(i).to_string()).collect()
+    }
+
+    #[test]
+    fn splits_clitics_and_keeps_names() {
+        assert_eq!(
+            words("Russia's top diplomat didn't meet Kim Jong-Un in the U.S."),
+            [
+                "russia", "'s", "top", "diplomat", "did", "not", "meet", "kim", "jong-un", "in",
+                "the", "u.s."
+            ]
+        );
+        assert_eq!(words("Shi'ite cleric"), ["shi'ite", "cleric"]);
+        assert_eq!(
+            words("1.2 million, 70,000"),
+            ["1.2", "million", ",", "70,000"]
+        );
+    }
+
+    #[test]
+    fn haystack_matches_on_boundaries() {
+        let t = tokenize("The United States and Russia");
+        let key = pattern_key(["united", "states"]);
+        let pos = t.norm.find(&key).unwrap();
+        assert_eq!(t.tokens_of_match(pos, pos + key.len()), Some((1, 2)));
+        assert!(!t.norm.contains(&pattern_key(["states", "and", "russian"])));
+    }
+
+    #[test]
+    fn spans_point_into_text() {
+        let s = "Élysée said: \"No\"";
+        let t = tokenize(s);
+        for tok in &t.toks {
+            assert!(s.is_char_boundary(tok.start as usize) && s.is_char_boundary(tok.end as usize));
+        }
+        assert_eq!(t.norm(0), "élysée");
+        assert!(t.toks[0].cap);
+    }
+}
