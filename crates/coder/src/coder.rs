@@ -272,11 +272,31 @@ impl Coder {
             .filter(|d| d.first >= a && d.last < b)
             .collect();
 
+        // tokens that act as verbs (for subject search)
+        let verbish: Vec<bool> = (a..b)
+            .map(|i| !covered[i - a] && self.is_verb_token(t, a, i))
+            .collect();
         // infinitive governance: which triggers are governed by another one
         let mut suppressed = vec![false; triggers.len()];
         let mut code_override: Vec<Option<String>> = vec![None; triggers.len()];
         let mut target_from: Vec<Option<usize>> = vec![None; triggers.len()];
         for (k, tr) in triggers.iter().enumerate() {
+            // a noun trigger inside a passive's by-phrase is its instrument ("killed by tank fire")
+            if tr.form == FormKind::Noun && tr.head > a && t.norm(tr.head - 1) == "by" {
+                suppressed[k] = true;
+                continue;
+            }
+            // "sees no reason to join a meeting with X": a rejection pattern ending in
+            // "to" governs the next act in its clause
+            if k > 0 {
+                let p = &triggers[k - 1];
+                let pc = self.dicts.verbs[p.pattern as usize].code.as_deref();
+                if t.norm(p.last) == "to" && tr.head <= p.last + 4 && pc.is_some_and(|c| c.starts_with("12")) {
+                    suppressed[k] = true;
+                    target_from[k - 1] = Some(k);
+                    continue;
+                }
+            }
             let Some(to) = infinitive_to(t, a, tr.head) else {
                 continue;
             };
@@ -358,13 +378,33 @@ impl Coder {
             let passive = is_passive(t, a, b, tr);
             let (src_idx, tgt_idx) = if passive {
                 let by = by_agent(t, &mentions, tr.last, b);
-                let subj = subject(t, &mentions, a, tr.head, true);
+                let subj = subject(t, &mentions, &verbish, a, tr.head, false);
                 match by {
                     Some(x) => (Some(x), subj),
                     None => (None, subj),
                 }
             } else {
-                let subj = subject(t, &mentions, a, tr.head, false);
+                // a noun trigger's actor is its modifier ("UN condemnation", "Iran's
+                // threat") or its by/from phrase ("fire from Palestinian militants")
+                let noun = tr.form == FormKind::Noun;
+                let modifier = if noun {
+                    mentions
+                        .iter()
+                        .position(|m| {
+                            m.resolved()
+                                && (m.last + 1 == tr.head
+                                    || (m.last + 2 == tr.head && matches!(t.norm(m.last + 1), "'s" | "'")))
+                        })
+                        .or_else(|| {
+                            let n = tr.last + 1;
+                            (n + 1 < b && matches!(t.norm(n), "by" | "from"))
+                                .then(|| mentions.iter().position(|m| m.resolved() && m.first > n && m.first <= n + 3))
+                                .flatten()
+                        })
+                } else {
+                    None
+                };
+                let subj = modifier.or_else(|| subject(t, &mentions, &verbish, a, tr.head, noun));
                 let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
                 let obj = object(t, &mentions, tk, b, &code, &pat.words);
                 (subj, obj)
@@ -408,7 +448,7 @@ impl Coder {
             }
             for &x in &sources {
                 if targets.is_empty() {
-                    if !mentions[x].modifier_only {
+                    if !mentions[x].modifier_only && untargeted_ok(&code) {
                         emit(&mentions[x], None);
                     }
                 } else {
@@ -538,10 +578,13 @@ impl Coder {
             .filter(|h| !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard))
             .map(|h| (h.first, *h))
             .collect();
-        let masked = |i: usize| {
-            hits.iter()
-                .any(|h| h.entry == Entry::Mask && h.first <= i && i <= h.last)
-        };
+        let mut mask = vec![false; b - a];
+        for h in hits.iter().filter(|h| h.entry == Entry::Mask) {
+            for i in h.first..=h.last {
+                mask[i - a] = true;
+            }
+        }
+        let masked = |i: usize| mask[i - a];
         let mut i = a;
         while i < b {
             if doc.in_dateline(i) || masked(i) {
@@ -558,11 +601,11 @@ impl Coder {
                 }
             }
             // pronouns
-            let pron_kind = if PERSON_PRONOUNS.contains(&w) {
+            let pron_kind = if PERSON_PRONOUNS.contains(&w) || w == "his" {
                 Some(0)
-            } else if THING_PRONOUNS.contains(&w) {
+            } else if THING_PRONOUNS.contains(&w) || w == "its" {
                 Some(1)
-            } else if PLURAL_PRONOUNS.contains(&w) {
+            } else if PLURAL_PRONOUNS.contains(&w) || w == "their" {
                 Some(2)
             } else {
                 None
@@ -828,8 +871,9 @@ impl Coder {
                 String::new()
             };
             let code = if code.is_empty() {
-                match (&ctx.default_country, ac.as_str()) {
-                    (Some(c), "GOV" | "COP" | "MIL" | "JUD" | "LEG") if definite => {
+                let word = agent.as_ref().map(|x| x.1.as_str()).unwrap_or("");
+                match &ctx.default_country {
+                    Some(c) if definite && matches!(word, "government" | "authorities" | "police" | "army" | "military" | "cabinet" | "parliament") => {
                         format!("{c}{ac}")
                     }
                     _ => String::new(),
@@ -853,6 +897,17 @@ impl Coder {
             name,
             modifier_only,
         }
+    }
+
+    /// A token that reads as a finite or infinitive verb of some pattern (not a noun use).
+    fn is_verb_token(&self, t: &Tokens, a: usize, i: usize) -> bool {
+        let prev = if i > a { t.norm(i - 1) } else { "" };
+        if DETERMINERS.contains(&prev) {
+            return false;
+        }
+        self.verbs.lookup(t.norm(i)).iter().any(|(pi, f)| {
+            *f != FormKind::Noun && matches!(self.dicts.verbs[*pi as usize].head, Head::Verb(_))
+        })
     }
 
     fn is_verbish(&self, t: &Tokens, i: usize) -> bool {
@@ -1159,6 +1214,11 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
             && t.norm(p.first - 2) == "along";
         // apposition "Choe, the North Korean envoy," is not coordination
         let apposition = q.definite && between == [","];
+        // "At UN, Bush defends": a prepositional object is not coordinated with a subject
+        let pp = |m: &Mention| m.first > a && PREPOSITIONS.contains(&t.norm(m.first - 1));
+        if pp(p) != pp(q) && !along {
+            continue;
+        }
         if (joined || along) && !apposition && !q.pronoun && !p.pronoun {
             group[k] = group[k - 1];
         }
@@ -1258,34 +1318,64 @@ fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> 
         .position(|m| m.first > by && m.first <= by + 4 && m.resolved())
 }
 
-/// The subject of the verb at `head`: the nearest preceding resolved mention that is
-/// not the object of a preposition; `passive` also accepts "X was ... by".
-fn subject(t: &Tokens, ms: &[Mention], a: usize, head: usize, passive: bool) -> Option<usize> {
-    let _ = passive;
-    let mut best = None;
-    for (k, m) in ms.iter().enumerate().rev() {
-        if m.last >= head {
+/// The subject of the verb at `head`: walking left within the clause, the nearest
+/// resolved mention that is not the object of a preposition and not the object of
+/// another verb. A subordinating word ("after", "while", "which") closes the clause,
+/// except right before a noun trigger ("after talks with"); a verb governing this one
+/// through "to" ("pledged yesterday to suspend") is not a barrier; a speech verb or
+/// "that" opens a new clause ("X said Y attacked Z": Y).
+fn subject(t: &Tokens, ms: &[Mention], verbish: &[bool], a: usize, head: usize, noun_head: bool) -> Option<usize> {
+    let mut crossed_verb = false;
+    let mut k = head;
+    // mentions by their last token
+    while k > a {
+        k -= 1;
+        let w = t.norm(k);
+        if let Some(mi) = ms.iter().rposition(|m| m.last == k) {
+            let m = &ms[mi];
+            if m.resolved() && !crossed_verb && subject_position(t, a, m) && !m.modifier_only {
+                return Some(mi);
+            }
+            if !m.resolved() && !crossed_verb && subject_position(t, a, m) && m.agent_word.is_some() && !m.definite {
+                // an uncoded subject ("police", "officials"): the act has no coded source
+                return None;
+            }
+            k = m.first;
             continue;
         }
-        if !m.resolved() {
-            // an unknown name or bare agent between: it is the subject, and unknown
-            if m.last + 1 < head
-                && subject_position(t, a, m)
-                && ms[k + 1..].iter().all(|x| x.first >= head)
-                && m.name.is_none()
-                && m.agent_word.is_some()
-            {
+        if CLAUSE_BARRIERS.contains(&w) {
+            let prep_use = noun_head && k + 1 == head;
+            if !prep_use {
+                // "X, which borders Y, ..." handled by the caller; here: clause start
+                if matches!(w, "which" | "who") && k + 1 < head && !(k + 1..head).any(|i| ms.iter().any(|m| m.first == i)) {
+                    // relative clause subject: the mention right before ", which"
+                    let mut j = k;
+                    if j > a && t.norm(j - 1) == "," {
+                        j -= 1;
+                    }
+                    return ms.iter().rposition(|m| m.last + 1 == j && m.resolved());
+                }
                 return None;
             }
             continue;
         }
-        if !subject_position(t, a, m) {
-            continue;
+        if SPEECH.contains(&w) || w == "that" {
+            // a new clause starts after "said (that)": nothing to its left is our subject
+            // once a candidate has been passed; if none yet, the speaker is not the actor
+            return None;
         }
-        best = Some(k);
-        break;
+        if verbish[k - a] && !crossed_verb {
+            // a governing verb: "pledged (yesterday) to (temporarily) suspend"
+            let governs = (k + 1..head).all(|i| {
+                let x = t.norm(i);
+                x == "to" || ADVERBS.contains(&x) || matches!(x, "yesterday" | "today" | "not")
+            }) && (k + 1..head).any(|i| t.norm(i) == "to");
+            if !governs {
+                crossed_verb = true;
+            }
+        }
     }
-    best
+    None
 }
 
 /// A mention can be a subject unless a preposition stands right before it (skipping
@@ -1344,11 +1434,18 @@ fn object(
                     && i + 1 < m.first
                     && matches!(t.norm(i + 1), "and" | "but" | "while" | "which" | "who"))
                 || SPEECH.contains(&w)
+                || w == "that"
         });
         if barrier {
             return None;
         }
         if m.pronoun && !m.resolved() {
+            continue;
+        }
+        // "says it sees": a pronoun followed by a verb is the subject of a new clause
+        if m.pronoun && m.last + 1 < b && t.toks[m.last + 1].kind == Kind::Word && !t.toks[m.last + 1].cap
+            && (AUXILIARIES.contains(&t.norm(m.last + 1)) || t.norm(m.last + 1).ends_with('s') || t.norm(m.last + 1).ends_with("ed"))
+        {
             continue;
         }
         let prep = prev_word(t, m.first, tr.last);
@@ -1465,4 +1562,11 @@ fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
             ctx.names.entry(last).or_insert((m.code.clone(), m.kind));
         }
     }
+}
+
+/// Acts coded without a target only when the act itself is notable: conflict and
+/// coercion (roots 10-20 but 16) and yielding (08). Cooperative talk without a
+/// participant ("expressed hope", "strengthen ties") is too vague to code.
+fn untargeted_ok(code: &str) -> bool {
+    matches!(code.get(..2), Some("08" | "10" | "11" | "12" | "13" | "14" | "15" | "17" | "18" | "19" | "20"))
 }
