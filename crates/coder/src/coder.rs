@@ -291,7 +291,10 @@ impl Coder {
             if k > 0 {
                 let p = &triggers[k - 1];
                 let pc = self.dicts.verbs[p.pattern as usize].code.as_deref();
-                if t.norm(p.last) == "to" && tr.head <= p.last + 4 && pc.is_some_and(|c| c.starts_with("12")) {
+                if t.norm(p.last) == "to"
+                    && tr.head <= p.last + 4
+                    && pc.is_some_and(|c| c.starts_with("12"))
+                {
                     suppressed[k] = true;
                     target_from[k - 1] = Some(k);
                     continue;
@@ -375,6 +378,8 @@ impl Coder {
                     None => continue,
                 }
             }
+            // "X said Y must withdraw": not an act of Y but X's demand on Y
+            let obligation = modal_obligation(t, a, tr.head);
             let passive = is_passive(t, a, b, tr);
             let (src_idx, tgt_idx) = if passive {
                 let by = by_agent(t, &mentions, tr.last, b);
@@ -393,30 +398,57 @@ impl Coder {
                         .position(|m| {
                             m.resolved()
                                 && (m.last + 1 == tr.head
-                                    || (m.last + 2 == tr.head && matches!(t.norm(m.last + 1), "'s" | "'")))
+                                    || (m.last + 2 == tr.head
+                                        && matches!(t.norm(m.last + 1), "'s" | "'")))
                         })
                         .or_else(|| {
                             let n = tr.last + 1;
                             (n + 1 < b && matches!(t.norm(n), "by" | "from"))
-                                .then(|| mentions.iter().position(|m| m.resolved() && m.first > n && m.first <= n + 3))
+                                .then(|| {
+                                    mentions.iter().position(|m| {
+                                        m.resolved() && m.first > n && m.first <= n + 3
+                                    })
+                                })
                                 .flatten()
                         })
                 } else {
                     None
                 };
-                let subj = modifier.or_else(|| subject(t, &mentions, &verbish, a, tr.head, noun));
+                let fallback_ok =
+                    !noun || code.starts_with("04") || light_verb_before(t, a, tr.head);
+                let subj = modifier.or_else(|| {
+                    if fallback_ok {
+                        subject(t, &mentions, &verbish, a, tr.head, noun)
+                    } else {
+                        None
+                    }
+                });
                 let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
-                let obj = object(t, &mentions, tk, b, &code, &pat.words);
+                let src_code = subj.map(|x| mentions[x].code.as_str()).unwrap_or("");
+                let obj = object(t, &mentions, tk, b, &code, &pat.words, src_code);
                 (subj, obj)
             };
             let Some(si) = src_idx else {
                 continue;
+            };
+            let (si, tgt_idx, code) = if obligation {
+                match speaker_before(t, &mentions, a, mentions[si].first) {
+                    Some(sp) => (sp, Some(si), "100".to_string()),
+                    None => continue,
+                }
+            } else {
+                (si, tgt_idx, code)
             };
             let sources = expand(&groups, si, &mentions);
             let targets: Vec<usize> = match tgt_idx {
                 Some(ti) => expand(&groups, ti, &mentions),
                 None => Vec::new(),
             };
+            // a verb with a "that" clause has no untargeted event of its own
+            let complement = tr.last + 1 < b && t.norm(tr.last + 1) == "that";
+            if targets.is_empty() && complement {
+                continue;
+            }
             let date = nearest_date(&sdates, tr.head).or(anchor);
             let action_text = span_text(doc, tr.head, tr.last);
             let strength = pat.words.len() as i32 + if targets.is_empty() { 0 } else { 2 };
@@ -545,6 +577,10 @@ impl Coder {
                 if DETERMINERS.contains(&prev) {
                     return false;
                 }
+                // "agree on demand", "calls for attacks": after a preposition, a noun
+                if form == FormKind::Present && prev != "to" && PREPOSITIONS.contains(&prev) {
+                    return false;
+                }
                 // "the Israeli attack": adjective after a determiner
                 if i >= a + 2
                     && DETERMINERS.contains(&t.norm(i - 2))
@@ -624,8 +660,26 @@ impl Coder {
                             | "will"
                             | "remains"
                             | "appears"
-                    );
+                    )
+                    && !(i + 2 < b
+                        && (t.norm(i + 2).ends_with("ing") || t.norm(i + 2).ends_with("ed")));
+                // within the sentence first: the last compatible subject-like mention
+                let local = out
+                    .iter()
+                    .rev()
+                    .find(|m| {
+                        m.resolved()
+                            && !m.pronoun
+                            && subject_position(t, a, m)
+                            && match pk {
+                                0 => m.kind == ActorKind::Person,
+                                1 => m.kind != ActorKind::Person,
+                                _ => true,
+                            }
+                    })
+                    .cloned();
                 let src = match pk {
+                    _ if local.is_some() => local,
                     0 => ctx.last_person.clone(),
                     1 => ctx.last_thing.clone(),
                     _ => ctx
@@ -873,7 +927,19 @@ impl Coder {
             let code = if code.is_empty() {
                 let word = agent.as_ref().map(|x| x.1.as_str()).unwrap_or("");
                 match &ctx.default_country {
-                    Some(c) if definite && matches!(word, "government" | "authorities" | "police" | "army" | "military" | "cabinet" | "parliament") => {
+                    Some(c)
+                        if definite
+                            && matches!(
+                                word,
+                                "government"
+                                    | "authorities"
+                                    | "police"
+                                    | "army"
+                                    | "military"
+                                    | "cabinet"
+                                    | "parliament"
+                            ) =>
+                    {
                         format!("{c}{ac}")
                     }
                     _ => String::new(),
@@ -1324,8 +1390,16 @@ fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> 
 /// except right before a noun trigger ("after talks with"); a verb governing this one
 /// through "to" ("pledged yesterday to suspend") is not a barrier; a speech verb or
 /// "that" opens a new clause ("X said Y attacked Z": Y).
-fn subject(t: &Tokens, ms: &[Mention], verbish: &[bool], a: usize, head: usize, noun_head: bool) -> Option<usize> {
+fn subject(
+    t: &Tokens,
+    ms: &[Mention],
+    verbish: &[bool],
+    a: usize,
+    head: usize,
+    noun_head: bool,
+) -> Option<usize> {
     let mut crossed_verb = false;
+    let mut pp_noun = false;
     let mut k = head;
     // mentions by their last token
     while k > a {
@@ -1336,7 +1410,12 @@ fn subject(t: &Tokens, ms: &[Mention], verbish: &[bool], a: usize, head: usize, 
             if m.resolved() && !crossed_verb && subject_position(t, a, m) && !m.modifier_only {
                 return Some(mi);
             }
-            if !m.resolved() && !crossed_verb && subject_position(t, a, m) && m.agent_word.is_some() && !m.definite {
+            if !m.resolved()
+                && !crossed_verb
+                && subject_position(t, a, m)
+                && m.agent_word.is_some()
+                && !m.definite
+            {
                 // an uncoded subject ("police", "officials"): the act has no coded source
                 return None;
             }
@@ -1345,9 +1424,13 @@ fn subject(t: &Tokens, ms: &[Mention], verbish: &[bool], a: usize, head: usize, 
         }
         if CLAUSE_BARRIERS.contains(&w) {
             let prep_use = noun_head && k + 1 == head;
+            pp_noun |= prep_use;
             if !prep_use {
                 // "X, which borders Y, ..." handled by the caller; here: clause start
-                if matches!(w, "which" | "who") && k + 1 < head && !(k + 1..head).any(|i| ms.iter().any(|m| m.first == i)) {
+                if matches!(w, "which" | "who")
+                    && k + 1 < head
+                    && !(k + 1..head).any(|i| ms.iter().any(|m| m.first == i))
+                {
                     // relative clause subject: the mention right before ", which"
                     let mut j = k;
                     if j > a && t.norm(j - 1) == "," {
@@ -1362,7 +1445,10 @@ fn subject(t: &Tokens, ms: &[Mention], verbish: &[bool], a: usize, head: usize, 
         if SPEECH.contains(&w) || w == "that" {
             // a new clause starts after "said (that)": nothing to its left is our subject
             // once a candidate has been passed; if none yet, the speaker is not the actor
-            return None;
+            if !pp_noun {
+                return None;
+            }
+            continue;
         }
         if verbish[k - a] && !crossed_verb {
             // a governing verb: "pledged (yesterday) to (temporarily) suspend"
@@ -1386,7 +1472,30 @@ fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
     while k > a && steps < 3 {
         let w = t.norm(k - 1);
         if PREPOSITIONS.contains(&w) {
-            return false;
+            // "thousands of Israelis", "some of the rebels": the quantity's head
+            let quantity = w == "of"
+                && k >= a + 2
+                && (matches!(
+                    t.norm(k - 2),
+                    "thousands"
+                        | "hundreds"
+                        | "dozens"
+                        | "millions"
+                        | "tens"
+                        | "scores"
+                        | "some"
+                        | "many"
+                        | "most"
+                        | "all"
+                        | "group"
+                        | "groups"
+                        | "members"
+                        | "supporters"
+                        | "one"
+                        | "two"
+                        | "three"
+                ) || t.toks[k - 2].kind == Kind::Number);
+            return quantity;
         }
         if matches!(w, "the" | "a" | "an")
             || (t.toks[k - 1].kind == Kind::Word
@@ -1417,6 +1526,7 @@ fn object(
     b: usize,
     code: &str,
     words: &[crate::dictionary::PatternWord],
+    source_code: &str,
 ) -> Option<usize> {
     let visit = matches!(code, "042" | "043" | "044" | "0331" | "036");
     let pattern_prep = words.last().map(|w| w.word.as_str());
@@ -1442,9 +1552,21 @@ fn object(
         if m.pronoun && !m.resolved() {
             continue;
         }
+        // "praised his meeting with Putin": a possessive pointing back at the subject
+        if m.pronoun
+            && m.code == source_code
+            && matches!(t.norm(m.first), "his" | "her" | "its" | "their")
+        {
+            continue;
+        }
         // "says it sees": a pronoun followed by a verb is the subject of a new clause
-        if m.pronoun && m.last + 1 < b && t.toks[m.last + 1].kind == Kind::Word && !t.toks[m.last + 1].cap
-            && (AUXILIARIES.contains(&t.norm(m.last + 1)) || t.norm(m.last + 1).ends_with('s') || t.norm(m.last + 1).ends_with("ed"))
+        if m.pronoun
+            && m.last + 1 < b
+            && t.toks[m.last + 1].kind == Kind::Word
+            && !t.toks[m.last + 1].cap
+            && (AUXILIARIES.contains(&t.norm(m.last + 1))
+                || t.norm(m.last + 1).ends_with('s')
+                || t.norm(m.last + 1).ends_with("ed"))
         {
             continue;
         }
@@ -1565,8 +1687,127 @@ fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
 }
 
 /// Acts coded without a target only when the act itself is notable: conflict and
-/// coercion (roots 10-20 but 16) and yielding (08). Cooperative talk without a
+/// coercion (roots 10-20 but 16). Cooperative talk without a
 /// participant ("expressed hope", "strengthen ties") is too vague to code.
 fn untargeted_ok(code: &str) -> bool {
-    matches!(code.get(..2), Some("08" | "10" | "11" | "12" | "13" | "14" | "15" | "17" | "18" | "19" | "20"))
+    matches!(
+        code.get(..2),
+        Some("10" | "11" | "12" | "13" | "14" | "15" | "17" | "18" | "19" | "20")
+    )
+}
+
+/// Verbs that take an event noun as object: "started an official visit", "launched an attack".
+const LIGHT_VERBS: &[&str] = &[
+    "start",
+    "starts",
+    "started",
+    "starting",
+    "begin",
+    "begins",
+    "began",
+    "make",
+    "makes",
+    "made",
+    "making",
+    "pay",
+    "pays",
+    "paid",
+    "hold",
+    "holds",
+    "held",
+    "holding",
+    "conduct",
+    "conducts",
+    "conducted",
+    "launch",
+    "launches",
+    "launched",
+    "launching",
+    "carry",
+    "carried",
+    "carries",
+    "stage",
+    "staged",
+    "stages",
+    "mount",
+    "mounted",
+    "mounts",
+    "continue",
+    "continued",
+    "continues",
+    "resume",
+    "resumed",
+    "resumes",
+    "open",
+    "opened",
+    "opens",
+    "wage",
+    "waged",
+    "wages",
+    "step",
+    "stepped",
+    "steps",
+    "intensify",
+    "intensified",
+    "escalate",
+    "escalated",
+    "renew",
+    "renewed",
+    "order",
+    "ordered",
+];
+
+/// A light verb stands before the noun head (skipping determiners, adjectives, particles).
+fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {
+    let mut k = head;
+    let mut steps = 0;
+    while k > a && steps < 4 {
+        let w = t.norm(k - 1);
+        if LIGHT_VERBS.contains(&w) {
+            return true;
+        }
+        if t.toks[k - 1].kind != Kind::Word || PREPOSITIONS.contains(&w) && w != "out" && w != "up"
+        {
+            return false;
+        }
+        k -= 1;
+        steps += 1;
+    }
+    false
+}
+
+/// "must withdraw", "should leave", "has to pull out": an obligation, not an act.
+fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
+    let mut k = head;
+    let mut steps = 0;
+    while k > a && steps < 3 {
+        let w = t.norm(k - 1);
+        if matches!(w, "must" | "should") {
+            return true;
+        }
+        if w == "to" && k >= a + 2 && matches!(t.norm(k - 2), "has" | "have" | "had") {
+            return true;
+        }
+        if ADVERBS.contains(&w) || w == "not" || w == "be" {
+            k -= 1;
+            steps += 1;
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+/// The speaker of a clause that starts right before token `first`: "X said (that) ...".
+fn speaker_before(t: &Tokens, ms: &[Mention], a: usize, first: usize) -> Option<usize> {
+    let mut k = first;
+    if k > a && t.norm(k - 1) == "that" {
+        k -= 1;
+    }
+    if k == a || !SPEECH.contains(&t.norm(k - 1)) {
+        return None;
+    }
+    let speech = k - 1;
+    ms.iter()
+        .rposition(|m| m.last < speech && m.resolved() && m.last + 4 >= speech)
 }

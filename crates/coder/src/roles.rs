@@ -13,8 +13,7 @@ pub const DETERMINERS: &[&str] = &[
 /// (after one subject candidate is found) and a target is not searched for past them.
 pub const CLAUSE_BARRIERS: &[&str] = &[
     ";", "but", "while", "whereas", "although", "though", "because", "since", "unless", "which",
-    "who", "whom", "whose", "where", "when", "after", "before", "as", "if", "until", "despite",
-    "amid",
+    "who", "whom", "whose", "where", "when", "after", "before", "if", "until", "despite", "amid",
 ];
 
 /// Prepositions whose object is a place, not a participant.

@@ -1,6 +1,6 @@
 //! Verb patterns: inflection of lemmas, the head index, and matching a pattern at a token.
 
-use crate::dictionary::{Head, Irregulars, VerbPattern};
+use crate::dictionary::{Head, IrregularForms, Irregulars, VerbPattern};
 use crate::text::tokens::{Kind, Tokens};
 use std::collections::HashMap;
 
@@ -39,8 +39,46 @@ fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
-/// Inflects a lemma with regular English rules, irregular forms taking precedence.
+fn is_cons(c: u8) -> bool {
+    c.is_ascii_lowercase() && !is_vowel(c)
+}
+
+/// A one-syllable verb ending consonant-vowel-consonant doubles its last letter
+/// (`put` -> `putting`, `quit` -> `quitting`, `ban` -> `banned`).
+fn doubles(lemma: &str) -> bool {
+    let b = lemma.as_bytes();
+    let n = b.len();
+    if n < 3 || !is_cons(b[n - 1]) || matches!(b[n - 1], b'w' | b'x' | b'y') || !is_vowel(b[n - 2])
+    {
+        return false;
+    }
+    let vowel_groups = lemma
+        .as_bytes()
+        .windows(2)
+        .filter(|w| !is_vowel(w[0]) && is_vowel(w[1]))
+        .count()
+        + usize::from(is_vowel(b[0]));
+    let qu = lemma.contains("qu");
+    is_cons(b[n - 3]) && (vowel_groups == 1 || qu && vowel_groups == 2)
+}
+
+/// Inflects a lemma with regular English rules and the first irregular entry.
 pub fn inflect(lemma: &str, irregular: &Irregulars) -> Forms {
+    inflect_all(lemma, irregular)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| regular(lemma, None))
+}
+
+/// All inflection sets of a lemma: one per irregular entry, or the regular one.
+pub fn inflect_all(lemma: &str, irregular: &Irregulars) -> Vec<Forms> {
+    match irregular.get(lemma) {
+        Some(list) if !list.is_empty() => list.iter().map(|f| regular(lemma, Some(f))).collect(),
+        _ => vec![regular(lemma, None)],
+    }
+}
+
+fn regular(lemma: &str, irr: Option<&IrregularForms>) -> Forms {
     let b = lemma.as_bytes();
     let n = b.len();
     let last = b.last().copied().unwrap_or(b' ');
@@ -59,28 +97,42 @@ pub fn inflect(lemma: &str, irregular: &Irregulars) -> Forms {
     } else {
         format!("{lemma}s")
     };
-    let (past, participle, doubled) = match irregular.get(lemma) {
-        Some((p, pp)) => {
-            let doubled = n >= 1
-                && p.len() == n + 3
-                && p.starts_with(lemma)
-                && p.ends_with("ed")
-                && p.as_bytes()[n] == last;
-            (p.clone(), pp.clone(), doubled)
+    let (past, participle, doubled) = match irr {
+        Some(f) => {
+            let doubled_past = n >= 1
+                && f.past.len() == n + 3
+                && f.past.starts_with(lemma)
+                && f.past.ends_with("ed")
+                && f.past.as_bytes()[n] == last;
+            (
+                f.past.clone(),
+                f.participle.clone(),
+                doubled_past || doubles(lemma),
+            )
+        }
+        None if doubles(lemma) => {
+            let p = format!("{lemma}{}ed", last as char);
+            (p.clone(), p, true)
         }
         None => {
             let p = if last == b'e' {
                 format!("{lemma}d")
             } else if last == b'y' && !is_vowel(prev) {
                 format!("{}ied", &lemma[..n - 1])
+            } else if last == b'c' {
+                format!("{lemma}ked")
             } else {
                 format!("{lemma}ed")
             };
             (p.clone(), p, false)
         }
     };
-    let ing = if doubled {
+    let ing = if let Some(ing) = irr.and_then(|f| f.ing.clone()) {
+        ing
+    } else if doubled {
         format!("{lemma}{}ing", last as char)
+    } else if last == b'c' {
+        format!("{lemma}king")
     } else if lemma.ends_with("ie") {
         format!("{}ying", &lemma[..n - 2])
     } else if last == b'e' && n > 2 && !matches!(prev, b'e' | b'y' | b'o') {
@@ -134,16 +186,17 @@ impl VerbIndex {
             };
             match &p.head {
                 Head::Verb(l) => {
-                    let f = inflect(l, irregular);
-                    add(f.base.clone(), FormKind::Present);
-                    add(f.third.clone(), FormKind::Present);
-                    if f.past == f.participle {
-                        add(f.past.clone(), FormKind::PastOrParticiple);
-                    } else {
-                        add(f.past.clone(), FormKind::Past);
-                        add(f.participle.clone(), FormKind::Participle);
+                    for f in inflect_all(l, irregular) {
+                        add(f.base.clone(), FormKind::Present);
+                        add(f.third.clone(), FormKind::Present);
+                        if f.past == f.participle {
+                            add(f.past.clone(), FormKind::PastOrParticiple);
+                        } else {
+                            add(f.past.clone(), FormKind::Past);
+                            add(f.participle.clone(), FormKind::Participle);
+                        }
+                        add(f.ing.clone(), FormKind::Ing);
                     }
-                    add(f.ing.clone(), FormKind::Ing);
                 }
                 Head::Noun(n) => {
                     add(n.clone(), FormKind::Noun);
@@ -233,8 +286,24 @@ mod tests {
     #[test]
     fn irregular_and_doubling() {
         let mut irr = Irregulars::new();
-        irr.insert("ban".into(), ("banned".into(), "banned".into()));
-        irr.insert("take".into(), ("took".into(), "taken".into()));
+        let f = |p: &str, pp: &str| {
+            vec![IrregularForms {
+                past: p.into(),
+                participle: pp.into(),
+                ing: None,
+            }]
+        };
+        irr.insert("ban".into(), f("banned", "banned"));
+        irr.insert("take".into(), f("took", "taken"));
+        irr.insert("put".into(), f("put", "put"));
+        irr.insert(
+            "begin".into(),
+            vec![IrregularForms {
+                past: "began".into(),
+                participle: "begun".into(),
+                ing: Some("beginning".into()),
+            }],
+        );
         let f = inflect("ban", &irr);
         assert_eq!((f.past.as_str(), f.ing.as_str()), ("banned", "banning"));
         let f = inflect("take", &irr);

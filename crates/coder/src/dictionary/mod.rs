@@ -134,8 +134,20 @@ pub struct VerbPattern {
     pub origin: Origin,
 }
 
-/// Irregular verb forms: lemma -> (past, past participle).
-pub type Irregulars = HashMap<String, (String, String)>;
+/// Irregular verb forms: lemma -> every (past, past participle, optional -ing) listed
+/// for it (British and US spellings may both be given).
+pub type Irregulars = HashMap<String, Vec<IrregularForms>>;
+
+/// One line of `verbs/irregular.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IrregularForms {
+    /// Simple past.
+    pub past: String,
+    /// Past participle.
+    pub participle: String,
+    /// Present participle, when it is not derivable.
+    pub ing: Option<String>,
+}
 
 /// Discard phrases.
 #[derive(Debug, Clone, Default)]
@@ -248,7 +260,11 @@ impl Dictionaries {
         let mut forms: Vec<String> = Vec::new();
         for v in &self.verbs {
             match &v.head {
-                Head::Verb(l) => forms.extend(crate::verbs::inflect(l, &self.irregular).all()),
+                Head::Verb(l) => {
+                    for f in crate::verbs::inflect_all(l, &self.irregular) {
+                        forms.extend(f.all());
+                    }
+                }
                 Head::Noun(n) => forms.push(n.clone()),
             }
         }

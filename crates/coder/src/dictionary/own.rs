@@ -268,6 +268,9 @@ fn verb_line(d: &mut Dictionaries, line: &str, o: &Origin) -> Result<(), String>
             if n.is_empty() {
                 return Err("`~` without a noun".into());
             }
+            if n.contains('*') {
+                return Err(format!("a noun head cannot be a prefix: {head:?}"));
+            }
             Head::Noun(n.to_lowercase())
         } else {
             if head.ends_with('*') {
@@ -311,20 +314,25 @@ fn verb_line(d: &mut Dictionaries, line: &str, o: &Origin) -> Result<(), String>
 fn irregular_line(d: &mut Dictionaries, line: &str) -> Result<(), String> {
     let (lemma, forms) = line
         .split_once(':')
-        .ok_or_else(|| "expected `lemma: past | participle`".to_string())?;
-    let forms: Vec<&str> = forms.split('|').map(str::trim).collect();
+        .ok_or_else(|| "expected `lemma: past | participle [| ing]`".to_string())?;
+    let forms: Vec<String> = forms.split('|').map(|f| f.trim().to_lowercase()).collect();
     let lemma = lemma.trim().to_lowercase();
     if lemma.is_empty() || lemma.contains(' ') {
         return Err(format!("bad lemma {lemma:?}"));
     }
-    match forms.as_slice() {
-        [past, part] if !past.is_empty() && !part.is_empty() => {
-            d.irregular
-                .insert(lemma, (past.to_lowercase(), part.to_lowercase()));
-            Ok(())
-        }
-        _ => Err("expected two forms: `past | participle`".into()),
+    if forms.iter().any(|f| f.is_empty() || f.contains(' ')) || !(2..=3).contains(&forms.len()) {
+        return Err("expected two or three one-word forms: `past | participle [| ing]`".into());
     }
+    let entry = super::IrregularForms {
+        past: forms[0].clone(),
+        participle: forms[1].clone(),
+        ing: forms.get(2).cloned(),
+    };
+    let list = d.irregular.entry(lemma).or_default();
+    if !list.contains(&entry) {
+        list.push(entry);
+    }
+    Ok(())
 }
 
 fn discard_line(d: &mut Dictionaries, st: &mut State, line: &str) -> Result<(), String> {
@@ -388,12 +396,14 @@ mod tests {
             &mut d,
             FileKind::Verbs,
             "v.txt",
-            "111: criticize | slam\n160: break off talks | ~talks* \n---: fire coach\n12: bad\nnocolon\n",
+            "111: criticize | slam\n160: break off talks | ~talks with* \n---: fire coach\n12: bad\nnocolon\n040: ~talk*\n",
         );
         assert_eq!(d.verbs.len(), 5);
         assert_eq!(d.verbs[2].words.len(), 2);
+        assert!(d.verbs[3].words[0].prefix);
         assert_eq!(d.verbs[4].code, None);
-        assert_eq!(d.diagnostics.len(), 2);
+        let lines: Vec<usize> = d.diagnostics.iter().map(|x| x.origin.line).collect();
+        assert_eq!(lines, vec![4, 5, 6]);
     }
 
     #[test]

@@ -1,0 +1,177 @@
+//! Command-line arguments (clap derive). Raw input only: the commands turn these into
+//! validated settings ([`crate::config`], [`crate::message::DecodeOptions`]).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// demarche: political event coding of news text (CAMEO/PLOVER).
+///
+/// Reads news articles (one JSON object per line) and writes the political events they
+/// report: who did what to whom, and when, as CAMEO actor and event codes.
+#[derive(Debug, Parser)]
+#[command(name = "demarche", version, propagate_version = true)]
+#[command(after_help = "\
+Examples:
+  demarche extract --input articles.jsonl --output events.jsonl
+  cat articles.jsonl | demarche extract --threads 4 > events.jsonl
+  demarche eval --input ../shared/eval/agnews_dev_articles.jsonl \\
+                --gold ../shared/eval/agnews_dev_gold.jsonl --verbose
+  demarche dict check --dictionaries ./dictionaries
+
+Logging goes to stderr; set RUST_LOG (e.g. RUST_LOG=demarche=debug) to see more.")]
+pub struct Cli {
+    /// Format of log records on stderr.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = LogFormat::Text,
+        env = "DEMARCHE_LOG_FORMAT"
+    )]
+    pub log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log record format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per record.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Code an articles JSONL file (or stdin) into an events JSONL file (or stdout).
+    ///
+    /// Each input line is a JSON object with the article body in `text` (see
+    /// --text-field) and optional `id`, `title`, `published_at` (RFC 3339 or
+    /// YYYY-MM-DD), `url`, `source` and `language`. Each output line is one event in the
+    /// `demarche.event/1` schema, in input order. Malformed lines are reported on stderr
+    /// as `line N: reason` and skipped (fatal with --strict).
+    Extract(ExtractArgs),
+
+    /// Code an articles file and score the events against a gold file.
+    ///
+    /// Uses the rules of ../shared/eval/score.py: CAMEO root level, actor-code
+    /// prefixes, `|` alternatives, `*` any actor, `-` no actor, `<..>` either direction,
+    /// `?` optional events, ` @YYYY-MM-DD` dates. Prints
+    /// `precision=.. recall=.. f1=.. tp=.. fp=.. fn=.. articles=..` as the last line.
+    Eval(EvalArgs),
+
+    /// Inspect dictionaries: validate them or count their entries.
+    #[command(subcommand)]
+    Dict(DictCommand),
+}
+
+/// Where the coder's dictionaries come from.
+#[derive(Debug, Clone, Args)]
+pub struct DictionaryArgs {
+    /// Load the dictionaries from DIR (laid out like `dictionaries/`: actors/*.txt,
+    /// agents.txt, verbs/*.txt, verbs/irregular.txt, discards.txt) instead of the
+    /// compiled-in defaults.
+    #[arg(long, value_name = "DIR", env = "DEMARCHE_DICTIONARIES")]
+    pub dictionaries: Option<PathBuf>,
+}
+
+/// How input articles are read and coded.
+#[derive(Debug, Clone, Args)]
+pub struct CodingArgs {
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+
+    /// JSON field holding the article body.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// Coding threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// `demarche extract`
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Articles JSONL to read; `-` is stdin.
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+
+    /// Events JSONL to write; `-` is stdout.
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+
+    /// Stop with exit status 1 at the first malformed input line.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub coding: CodingArgs,
+}
+
+/// `demarche eval`
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Articles JSONL to code.
+    #[arg(long, short, value_name = "ARTICLES")]
+    pub input: PathBuf,
+
+    /// Gold JSONL: one `{"id": .., "events": ["SRC CODE TGT", ..]}` per line.
+    #[arg(long, short, value_name = "GOLD")]
+    pub gold: PathBuf,
+
+    /// Print the misses of every article (missed gold events, extra events, wrong dates).
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Also write the coded events (JSONL) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub events_out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub coding: CodingArgs,
+}
+
+/// `demarche dict ...`
+#[derive(Debug, Subcommand)]
+pub enum DictCommand {
+    /// Validate dictionaries: print every diagnostic (`file:line: error|warning: message`)
+    /// and the entry counts; exit status 1 if there is any error.
+    Check(DictionaryArgs),
+    /// Print the entry counts of the dictionaries.
+    Stats(DictionaryArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn extract_defaults() {
+        let cli = Cli::try_parse_from(["demarche", "extract"]).unwrap();
+        let Command::Extract(a) = cli.command else {
+            panic!("not extract")
+        };
+        assert_eq!(a.input, PathBuf::from("-"));
+        assert_eq!(a.output, PathBuf::from("-"));
+        assert_eq!(a.coding.text_field, "text");
+        assert_eq!(a.coding.threads, None);
+        assert!(!a.strict);
+    }
+
+    #[test]
+    fn threads_must_be_positive() {
+        assert!(Cli::try_parse_from(["demarche", "extract", "--threads", "0"]).is_err());
+        assert!(Cli::try_parse_from(["demarche", "extract", "--threads", "3"]).is_ok());
+    }
+}

@@ -1,0 +1,41 @@
+//! `demarche`: the command-line front end of the demarche event coder.
+//!
+//! `extract` (JSONL in, events out), `eval` (score against a gold file) and `dict`
+//! (validate dictionaries). The coding itself lives in the `demarche-coder` crate; this
+//! binary only reads, decodes, schedules and writes.
+
+mod cli;
+mod commands;
+mod config;
+mod message;
+
+use clap::Parser;
+use cli::{Cli, LogFormat};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match commands::run(cli.command) {
+        Ok(code) => code,
+        Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(commands::exit_status(&err))
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default: warnings and errors).
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

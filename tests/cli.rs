@@ -1,0 +1,448 @@
+//! End-to-end tests of the `demarche` binary: extract, eval, dict, help.
+//!
+//! Tests that need `../shared` (AG News, the eval sets, python3 for score.py) skip with a
+//! message when it is not there.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+#[path = "support/agnews.rs"]
+mod agnews;
+
+const CLEAR: &str = "Russia on Thursday condemned the United Nations.";
+
+fn demarche() -> Command {
+    let mut cmd = Command::cargo_bin("demarche").unwrap();
+    cmd.env_remove("RUST_LOG")
+        .env_remove("DEMARCHE_DICTIONARIES")
+        .env_remove("DEMARCHE_LOG_FORMAT");
+    cmd
+}
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+fn events_of(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is one JSON event"))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// A good article, a line of bad JSON, a line without text.
+fn mixed_input(dir: &Path) -> PathBuf {
+    let good = json!({"id": "good", "text": CLEAR, "published_at": "2014-11-21"});
+    write(
+        dir,
+        "mixed.jsonl",
+        &format!(
+            "{good}\n{{\"id\": \"bad\", \"text\": \n{{\"id\": \"notext\", \"title\": \"Hello\"}}\n"
+        ),
+    )
+}
+
+#[test]
+fn extract_skips_malformed_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = mixed_input(tmp.path());
+    let out = demarche()
+        .args(["extract", "--input"])
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("line 2:"))
+        .stderr(predicate::str::contains("line 3:"))
+        .stderr(predicate::str::contains("missing field `text`"))
+        .stderr(predicate::str::contains("1 articles"))
+        .get_output()
+        .clone();
+    let events = events_of(&out.stdout);
+    assert!(!events.is_empty(), "no event for {CLEAR:?}");
+    for e in &events {
+        assert_eq!(e["schema"], "demarche.event/1");
+        assert_eq!(e["article_id"], "good");
+    }
+    assert!(events
+        .iter()
+        .any(|e| e["source"]["code"] == "RUS" && e["target"]["code"] == "IGOUNO"));
+}
+
+#[test]
+fn extract_strict_stops_at_the_first_malformed_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = mixed_input(tmp.path());
+    demarche()
+        .args(["extract", "--strict", "--input"])
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2:"))
+        .stderr(predicate::str::contains("line 3:").not());
+}
+
+#[test]
+fn extract_missing_input_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-articles.jsonl");
+    demarche()
+        .args(["extract", "--input"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-articles.jsonl"));
+}
+
+#[test]
+fn extract_stdin_to_file_with_text_field_and_line_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = tmp.path().join("events.jsonl");
+    let input = format!(
+        "\n{}\n",
+        json!({"body": CLEAR, "published_at": "sometime", "url": "http://example.com/a"})
+    );
+    demarche()
+        .args(["extract", "--text-field", "body", "--output"])
+        .arg(&output)
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "line 2: warning: unparseable published_at",
+        ));
+    let events = events_of(&fs::read(&output).unwrap());
+    assert!(!events.is_empty());
+    for e in &events {
+        assert_eq!(e["article_id"], "2", "the id defaults to the line number");
+        assert_eq!(e["url"], "http://example.com/a");
+    }
+}
+
+#[test]
+fn extract_keeps_input_order_with_threads() {
+    let Some(items) = agnews::read_agnews(300) else {
+        eprintln!("skipped: {} not found", agnews::agnews_path().display());
+        return;
+    };
+    assert_eq!(items.len(), 300);
+    let tmp = tempfile::tempdir().unwrap();
+    let jsonl: String = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            json!({"id": format!("ag-{i}"), "title": it.title, "text": it.description}).to_string()
+                + "\n"
+        })
+        .collect();
+    let input = write(tmp.path(), "ag.jsonl", &jsonl);
+    let run = |threads: &str| {
+        demarche()
+            .args(["extract", "--threads", threads, "--input"])
+            .arg(&input)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("300 articles"))
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let parallel = run("2");
+    let events = events_of(&parallel);
+    assert!(!events.is_empty());
+    let order: Vec<usize> = events
+        .iter()
+        .map(|e| {
+            let id = e["article_id"].as_str().unwrap();
+            id.strip_prefix("ag-").unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "events out of input order: {order:?}"
+    );
+    assert_eq!(parallel, run("1"), "output depends on the thread count");
+}
+
+#[test]
+fn extract_with_broken_dictionaries_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dicts = broken_dictionaries(tmp.path());
+    demarche()
+        .args(["extract", "--dictionaries"])
+        .arg(&dicts)
+        .write_stdin(json!({"text": CLEAR}).to_string())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("countries.txt:2: error:"));
+}
+
+#[test]
+fn extract_with_a_dictionary_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dicts = small_dictionaries(tmp.path());
+    let out = demarche()
+        .args(["extract", "--dictionaries"])
+        .arg(&dicts)
+        .write_stdin(json!({"text": "Freedonia denounced Sylvania."}).to_string())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let events = events_of(&out);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["source"]["code"], "FRD");
+    assert_eq!(events[0]["target"]["code"], "SYL");
+    assert_eq!(events[0]["action"]["root"], "11");
+}
+
+#[test]
+fn eval_prints_the_metrics_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = write(
+        tmp.path(),
+        "a.jsonl",
+        &format!(
+            "{}\n{}\n",
+            json!({"id": "a1", "text": CLEAR, "published_at": "2014-11-21"}),
+            json!({"id": "trap", "text": "The cat sat on the mat."}),
+        ),
+    );
+    let gold = write(
+        tmp.path(),
+        "g.jsonl",
+        "{\"id\": \"a1\", \"events\": [\"RUS 11 IGOUNO\"]}\n{\"id\": \"trap\", \"events\": []}\n",
+    );
+    let events_out = tmp.path().join("ev.jsonl");
+    let out = demarche()
+        .args(["eval", "--verbose", "--input"])
+        .arg(&articles)
+        .arg("--gold")
+        .arg(&gold)
+        .arg("--events-out")
+        .arg(&events_out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    let last = stdout.lines().last().unwrap();
+    let re_ok = last.starts_with("precision=")
+        && last.contains(" recall=")
+        && last.contains(" f1=")
+        && last.contains(" fn=")
+        && last.ends_with(" articles=2");
+    assert!(re_ok, "{last}");
+    assert!(last.contains(" tp=1 "), "{last}");
+    assert!(!events_of(&fs::read(&events_out).unwrap()).is_empty());
+}
+
+#[test]
+fn eval_rejects_a_malformed_gold_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = write(
+        tmp.path(),
+        "a.jsonl",
+        &json!({"id": "a1", "text": CLEAR}).to_string(),
+    );
+    let gold = write(
+        tmp.path(),
+        "g.jsonl",
+        "{\"id\": \"a1\", \"events\": [\"RUS 11\"]}\n",
+    );
+    demarche()
+        .args(["eval", "--input"])
+        .arg(&articles)
+        .arg("--gold")
+        .arg(&gold)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("g.jsonl:1:"));
+}
+
+/// `demarche eval` and `score.py` on `demarche extract`'s output print the same lines.
+#[test]
+fn eval_agrees_with_score_py() {
+    let articles = shared("eval/agnews_dev_articles.jsonl");
+    let gold = shared("eval/agnews_dev_gold.jsonl");
+    let score_py = shared("eval/score.py");
+    let have_python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_python || !articles.exists() || !gold.exists() || !score_py.exists() {
+        eprintln!("skipped: python3 or ../shared/eval not available");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let events = tmp.path().join("events.jsonl");
+    demarche()
+        .args(["extract", "--input"])
+        .arg(&articles)
+        .arg("--output")
+        .arg(&events)
+        .assert()
+        .success();
+    let py = std::process::Command::new("python3")
+        .arg(&score_py)
+        .arg(&gold)
+        .arg(&events)
+        .arg("--verbose")
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let ours = demarche()
+        .args(["eval", "--verbose", "--input"])
+        .arg(&articles)
+        .arg("--gold")
+        .arg(&gold)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let py = String::from_utf8(py.stdout).unwrap();
+    let ours = String::from_utf8(ours).unwrap();
+    let metrics = |s: &str| -> Vec<String> {
+        let last = s.lines().last().unwrap_or_default();
+        last.split_whitespace()
+            .filter(|kv| {
+                let key = kv.split('=').next().unwrap();
+                ["precision", "recall", "f1", "tp", "fp", "fn"].contains(&key)
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(metrics(&ours).len(), 6, "{ours}");
+    assert_eq!(metrics(&ours), metrics(&py));
+    // The port is exact: the whole output, verbose lines included, is the same.
+    assert_eq!(ours, py);
+}
+
+#[test]
+fn dict_check_defaults_pass() {
+    demarche()
+        .args(["dict", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dictionaries: built-in"))
+        .stdout(predicate::str::contains("verb patterns"))
+        .stdout(predicate::str::contains("0 error(s)"));
+}
+
+#[test]
+fn dict_check_reports_a_broken_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dicts = broken_dictionaries(tmp.path());
+    demarche()
+        .args(["dict", "check", "--dictionaries"])
+        .arg(&dicts)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("actors/countries.txt:2: error:"))
+        .stdout(predicate::str::contains("1 error(s)"));
+}
+
+#[test]
+fn dict_stats_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dicts = small_dictionaries(tmp.path());
+    demarche()
+        .args(["dict", "stats", "--dictionaries"])
+        .arg(&dicts)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"(?m)^actors\s+2$").unwrap())
+        .stdout(predicate::str::is_match(r"(?m)^verb patterns\s+1$").unwrap());
+}
+
+#[test]
+fn dict_missing_dir_is_exit_2() {
+    demarche()
+        .args([
+            "dict",
+            "check",
+            "--dictionaries",
+            "/nonexistent/demarche-dictionaries",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/nonexistent/demarche-dictionaries",
+        ));
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = demarche()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).unwrap();
+    for cmd in ["extract", "eval", "dict"] {
+        let listed = help
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{cmd} ")));
+        assert!(listed, "{cmd} not in --help:\n{help}");
+    }
+    for cmd in ["extract", "eval"] {
+        demarche()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("--input"));
+    }
+    demarche()
+        .args(["dict", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("check"));
+}
+
+/// A two-country dictionary set with one verb.
+fn small_dictionaries(root: &Path) -> PathBuf {
+    let dir = root.join("dicts");
+    fs::create_dir_all(dir.join("actors")).unwrap();
+    fs::create_dir_all(dir.join("verbs")).unwrap();
+    fs::write(
+        dir.join("actors/countries.txt"),
+        "@kind country\nFreedonia => FRD\nSylvania => SYL\n",
+    )
+    .unwrap();
+    fs::write(dir.join("agents.txt"), "@kind person\nminister => GOV\n").unwrap();
+    fs::write(dir.join("verbs/10-20.txt"), "111: denounce\n").unwrap();
+    fs::write(dir.join("verbs/irregular.txt"), "").unwrap();
+    fs::write(dir.join("discards.txt"), "@story cricket\n").unwrap();
+    dir
+}
+
+/// [`small_dictionaries`] with a line that has no `=>` in `actors/countries.txt`.
+fn broken_dictionaries(root: &Path) -> PathBuf {
+    let dir = small_dictionaries(root);
+    fs::write(
+        dir.join("actors/countries.txt"),
+        "@kind country\nFreedonia without codes\nSylvania => SYL\n",
+    )
+    .unwrap();
+    dir
+}
