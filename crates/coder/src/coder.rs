@@ -257,7 +257,23 @@ impl Coder {
             }
         }
         let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
-        let groups = coordinate(t, &mentions, a);
+        let mut groups = coordinate(t, &mentions, a);
+        // "X and Y said they ...": a plural pronoun joins the latest coordinated group
+        for k in 0..mentions.len() {
+            if mentions[k].pronoun && PLURAL_PRONOUNS.contains(&t.norm(mentions[k].first)) {
+                let g = (0..k).rev().map(|j| groups[j]).find(|&g| {
+                    (0..k)
+                        .filter(|&j| {
+                            groups[j] == g && mentions[j].resolved() && !mentions[j].pronoun
+                        })
+                        .count()
+                        > 1
+                });
+                if let Some(g) = g {
+                    groups[k] = g;
+                }
+            }
+        }
         let triggers = self.triggers(t, a, b, &covered, doc);
         let (ostart, oend) = doc.original_span(s);
         let sref = SentenceRef {
@@ -380,7 +396,7 @@ impl Coder {
             }
             // "X said Y must withdraw": not an act of Y but X's demand on Y
             let obligation = modal_obligation(t, a, tr.head);
-            let passive = is_passive(t, a, b, tr);
+            let passive = is_passive(t, a, b, tr, field.name == "title", &mentions);
             let (src_idx, tgt_idx) = if passive {
                 let by = by_agent(t, &mentions, tr.last, b);
                 let subj = subject(t, &mentions, &verbish, a, tr.head, false);
@@ -416,6 +432,23 @@ impl Coder {
                 };
                 let fallback_ok =
                     !noun || code.starts_with("04") || light_verb_before(t, a, tr.head);
+                // "..., raising the toll and threatening to ...": the main clause's subject
+                let participial = tr.form == FormKind::Ing
+                    && tr.head > a
+                    && matches!(t.norm(tr.head - 1), "," | "and");
+                let modifier = if participial {
+                    main_subject(t, &mentions, &verbish, a, tr.head)
+                } else {
+                    modifier
+                };
+                // "talks between Khartoum and Darfur rebels": the participants
+                let between = if noun && tr.last + 2 < b && t.norm(tr.last + 1) == "between" {
+                    mentions.iter().position(|m| {
+                        m.resolved() && m.first > tr.last + 1 && m.first <= tr.last + 3
+                    })
+                } else {
+                    None
+                };
                 let subj = modifier.or_else(|| {
                     if fallback_ok {
                         subject(t, &mentions, &verbish, a, tr.head, noun)
@@ -425,8 +458,14 @@ impl Coder {
                 });
                 let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
                 let src_code = subj.map(|x| mentions[x].code.as_str()).unwrap_or("");
-                let obj = object(t, &mentions, tk, b, &code, &pat.words, src_code);
-                (subj, obj)
+                // the object comes before the next act of the clause
+                let next_head = triggers.get(k + 1).map(|n| n.head).unwrap_or(b);
+                let end = b.min(next_head.max(tk.last + 1));
+                let obj = object(t, &mentions, tk, end, &code, &pat.words, src_code);
+                match between {
+                    Some(x) => (Some(x), None),
+                    None => (subj, obj),
+                }
             };
             let Some(si) = src_idx else {
                 continue;
@@ -1295,8 +1334,15 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
 fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
     let g = groups[i];
     let v: Vec<usize> = (0..ms.len())
-        .filter(|&k| groups[k] == g && ms[k].resolved())
+        .filter(|&k| groups[k] == g && ms[k].resolved() && (k == i || !ms[k].pronoun))
         .collect();
+    // a pronoun standing for a group: the group's named members
+    let named: Vec<usize> = v.iter().copied().filter(|&k| !ms[k].pronoun).collect();
+    let v = if ms[i].pronoun && named.len() > 1 {
+        named
+    } else {
+        v
+    };
     if v.is_empty() {
         vec![i]
     } else {
@@ -1342,9 +1388,20 @@ fn negated(t: &Tokens, a: usize, head: usize) -> bool {
 
 /// Passive: a participle after a form of "be" (adverbs allowed between), or a
 /// participle directly followed by "by".
-fn is_passive(t: &Tokens, a: usize, b: usize, tr: &Trigger) -> bool {
+fn is_passive(
+    t: &Tokens,
+    a: usize,
+    b: usize,
+    tr: &Trigger,
+    headline: bool,
+    ms: &[Mention],
+) -> bool {
     if !matches!(tr.form, FormKind::Participle | FormKind::PastOrParticiple) {
         return false;
+    }
+    // headlines drop "be": "4 US soldiers killed in ...", "Myanmar PM sacked"
+    if headline && ms.iter().any(|m| m.last + 1 == tr.head) {
+        return true;
     }
     let mut k = tr.head;
     let mut steps = 0;
@@ -1407,6 +1464,14 @@ fn subject(
         let w = t.norm(k);
         if let Some(mi) = ms.iter().rposition(|m| m.last == k) {
             let m = &ms[mi];
+            // "blamed the United States": the object of a verb is not a subject
+            let mut p = m.first;
+            while p > a && matches!(t.norm(p - 1), "the" | "a" | "an") {
+                p -= 1;
+            }
+            if p > a && verbish[p - 1 - a] {
+                crossed_verb = true;
+            }
             if m.resolved() && !crossed_verb && subject_position(t, a, m) && !m.modifier_only {
                 return Some(mi);
             }
@@ -1450,7 +1515,11 @@ fn subject(
             }
             continue;
         }
-        if verbish[k - a] && !crossed_verb {
+        // "started an official visit": a light verb governs its event noun
+        let light = noun_head
+            && LIGHT_VERBS.contains(&w)
+            && (k + 1..head).all(|i| t.toks[i].kind == Kind::Word && !verbish[i - a]);
+        if verbish[k - a] && !crossed_verb && !light {
             // a governing verb: "pledged (yesterday) to (temporarily) suspend"
             let governs = (k + 1..head).all(|i| {
                 let x = t.norm(i);
@@ -1551,6 +1620,10 @@ fn object(
         }
         if m.pronoun && !m.resolved() {
             continue;
+        }
+        // ", Japanese officials said": the attribution ends the clause
+        if m.last + 1 < b && SPEECH.contains(&t.norm(m.last + 1)) {
+            return None;
         }
         // "praised his meeting with Putin": a possessive pointing back at the subject
         if m.pronoun
@@ -1810,4 +1883,18 @@ fn speaker_before(t: &Tokens, ms: &[Mention], a: usize, first: usize) -> Option<
     let speech = k - 1;
     ms.iter()
         .rposition(|m| m.last < speech && m.resolved() && m.last + 4 >= speech)
+}
+
+/// The subject of the sentence's main clause: the first subject-position mention before
+/// the first verb.
+fn main_subject(
+    t: &Tokens,
+    ms: &[Mention],
+    verbish: &[bool],
+    a: usize,
+    before: usize,
+) -> Option<usize> {
+    let first_verb = (a..before).find(|&i| verbish[i - a])?;
+    ms.iter()
+        .position(|m| m.last < first_verb && m.resolved() && subject_position(t, a, m))
 }

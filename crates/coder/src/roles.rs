@@ -298,12 +298,8 @@ pub const REFUSAL_GOVERNORS: &[&str] = &[
     "decline",
     "declines",
     "declined",
-    "fail",
-    "fails",
-    "failed",
     "reluctant",
     "unwilling",
-    "unable",
 ];
 
 /// Words that mark reported speech: a verb after "X said (that)" has its own subject.
