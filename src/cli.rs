@@ -109,6 +109,12 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Explain the coding on stderr: per sentence the actor mentions and their codes,
+    /// the verb patterns matched (with dictionary file and line), and the source and
+    /// target chosen for each. For tuning dictionaries; slow on large inputs.
+    #[arg(long)]
+    pub explain: bool,
+
     #[command(flatten)]
     pub coding: CodingArgs,
 }

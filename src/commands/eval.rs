@@ -43,7 +43,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     };
     let mut totals = Totals::default();
     let mut predictions: Vec<Value> = Vec::new();
-    code_lines(input, &coder, &pool, &opts, |outcomes, bytes| {
+    code_lines(input, &coder, &pool, &opts, false, |outcomes, bytes| {
         totals.bytes += bytes;
         let mut buf = Vec::new();
         for o in outcomes {

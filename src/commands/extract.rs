@@ -35,37 +35,47 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let progress = progress_bar(&input);
     let mut totals = Totals::default();
 
-    let result = code_lines(input, &coder, &pool, &opts, |outcomes, bytes| {
-        let mut buf = Vec::with_capacity(outcomes.len() * 1024);
-        for o in outcomes {
-            match o.result {
-                Ok(coded) => {
-                    report_warnings(o.line, &coded.warnings, progress.as_ref());
-                    totals.articles += 1;
-                    totals.events += coded.events.len() as u64;
-                    for e in &coded.events {
-                        encode_event(e, &mut buf).context("cannot encode an event")?;
+    let result = code_lines(
+        input,
+        &coder,
+        &pool,
+        &opts,
+        args.explain,
+        |outcomes, bytes| {
+            let mut buf = Vec::with_capacity(outcomes.len() * 1024);
+            for o in outcomes {
+                match o.result {
+                    Ok(coded) => {
+                        report_warnings(o.line, &coded.warnings, progress.as_ref());
+                        for x in &coded.explanation {
+                            say(progress.as_ref(), &format!("line {}: {x}", o.line));
+                        }
+                        totals.articles += 1;
+                        totals.events += coded.events.len() as u64;
+                        for e in &coded.events {
+                            encode_event(e, &mut buf).context("cannot encode an event")?;
+                        }
+                    }
+                    Err(err) if args.strict => {
+                        out.write_all(&buf)?;
+                        out.flush()?;
+                        return Err(anyhow!("line {}: {err}", o.line));
+                    }
+                    Err(err) => {
+                        say(progress.as_ref(), &format!("line {}: {err}", o.line));
+                        totals.skipped += 1;
                     }
                 }
-                Err(err) if args.strict => {
-                    out.write_all(&buf)?;
-                    out.flush()?;
-                    return Err(anyhow!("line {}: {err}", o.line));
-                }
-                Err(err) => {
-                    say(progress.as_ref(), &format!("line {}: {err}", o.line));
-                    totals.skipped += 1;
-                }
             }
-        }
-        out.write_all(&buf).context("cannot write events")?;
-        out.flush().context("cannot write events")?;
-        totals.bytes += bytes;
-        if let Some(p) = &progress {
-            p.inc(bytes);
-        }
-        Ok(())
-    });
+            out.write_all(&buf).context("cannot write events")?;
+            out.flush().context("cannot write events")?;
+            totals.bytes += bytes;
+            if let Some(p) = &progress {
+                p.inc(bytes);
+            }
+            Ok(())
+        },
+    );
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
@@ -149,6 +159,8 @@ pub struct CodedArticle {
     pub events: Vec<Event>,
     /// Non-fatal decoding problems.
     pub warnings: Vec<String>,
+    /// The coder's explanation (with `--explain`).
+    pub explanation: Vec<String>,
 }
 
 /// A run of input lines (blank lines left out).
@@ -165,6 +177,7 @@ pub fn code_lines(
     coder: &Coder,
     pool: &rayon::ThreadPool,
     opts: &DecodeOptions,
+    explain: bool,
     mut sink: impl FnMut(Vec<Outcome>, u64) -> Result<()>,
 ) -> Result<()> {
     // The reader runs ahead by at most two chunks. It is not joined on an early error:
@@ -180,7 +193,7 @@ pub fn code_lines(
             chunk
                 .lines
                 .par_iter()
-                .map(|(line, bytes)| code_line(coder, opts, *line, bytes))
+                .map(|(line, bytes)| code_line(coder, opts, explain, *line, bytes))
                 .collect()
         });
         sink(outcomes, chunk.bytes)?;
@@ -189,10 +202,24 @@ pub fn code_lines(
     Ok(())
 }
 
-fn code_line(coder: &Coder, opts: &DecodeOptions, line: usize, bytes: &[u8]) -> Outcome {
-    let result = decode_article(bytes, opts, || line.to_string()).map(|d| CodedArticle {
-        events: coder.code(&d.article),
-        warnings: d.warnings,
+fn code_line(
+    coder: &Coder,
+    opts: &DecodeOptions,
+    explain: bool,
+    line: usize,
+    bytes: &[u8],
+) -> Outcome {
+    let result = decode_article(bytes, opts, || line.to_string()).map(|d| {
+        let (events, explanation) = if explain {
+            coder.explain(&d.article)
+        } else {
+            (coder.code(&d.article), Vec::new())
+        };
+        CodedArticle {
+            events,
+            warnings: d.warnings,
+            explanation,
+        }
     });
     Outcome { line, result }
 }
@@ -256,6 +283,7 @@ mod tests {
             &coder,
             &pool,
             &DecodeOptions::default(),
+            false,
             |outcomes, bytes| {
                 total += bytes;
                 for o in outcomes {

@@ -134,6 +134,8 @@ struct Context {
     by_noun: HashMap<String, String>,
     names: HashMap<String, (String, ActorKind)>,
     default_country: Option<String>,
+    /// Explanation lines, when tracing.
+    trace: Option<Vec<String>>,
 }
 
 /// One candidate event before de-duplication.
@@ -171,6 +173,17 @@ impl Coder {
 
     /// Codes one article. Never panics on any UTF-8 input.
     pub fn code(&self, a: &Article) -> Vec<Event> {
+        self.code_traced(a, false).0
+    }
+
+    /// Codes one article and explains the analysis: per sentence, the mentions found
+    /// (with their codes), the verb patterns matched, and what each became.
+    pub fn explain(&self, a: &Article) -> (Vec<Event>, Vec<String>) {
+        let (ev, tr) = self.code_traced(a, true);
+        (ev, tr.unwrap_or_default())
+    }
+
+    fn code_traced(&self, a: &Article, trace: bool) -> (Vec<Event>, Option<Vec<String>>) {
         let anchor = a.published_at;
         let mut docs: Vec<(Document, &str, &str)> = Vec::with_capacity(2);
         if let Some(t) = a.title.as_deref() {
@@ -185,9 +198,13 @@ impl Coder {
             .flatten()
             .any(|h| h.entry == Entry::StoryDiscard)
         {
-            return Vec::new();
+            let why = trace.then(|| vec!["story discard phrase found: no events".to_string()]);
+            return (Vec::new(), why);
         }
-        let mut ctx = Context::default();
+        let mut ctx = Context {
+            trace: trace.then(Vec::new),
+            ..Context::default()
+        };
         // dateline country: the default owner of bare "police", "the government"
         for (d, _, _) in &docs {
             if let Some(place) = &d.place {
@@ -223,7 +240,8 @@ impl Coder {
                 sentence_index += 1;
             }
         }
-        self.finish(a, cands)
+        let events = self.finish(a, cands);
+        (events, ctx.trace)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -275,6 +293,36 @@ impl Coder {
             }
         }
         let triggers = self.triggers(t, a, b, &covered, doc);
+        if let Some(tr) = ctx.trace.as_mut() {
+            tr.push(format!(
+                "sentence {index} [{}]: {}",
+                field.name,
+                span_text(doc, a, b - 1)
+            ));
+            for m in &mentions {
+                tr.push(format!(
+                    "  mention {:?} -> {}{}{}",
+                    span_text(doc, m.first, m.last),
+                    if m.code.is_empty() {
+                        "(unresolved)"
+                    } else {
+                        &m.code
+                    },
+                    if m.pronoun { " pronoun" } else { "" },
+                    if m.modifier_only { " modifier" } else { "" },
+                ));
+            }
+            for x in &triggers {
+                let p = &self.dicts.verbs[x.pattern as usize];
+                tr.push(format!(
+                    "  trigger {:?} = {} ({:?}, {})",
+                    span_text(doc, x.head, x.last),
+                    p.code.as_deref().unwrap_or("---"),
+                    x.form,
+                    p.origin
+                ));
+            }
+        }
         let (ostart, oend) = doc.original_span(s);
         let sref = SentenceRef {
             index,
@@ -290,7 +338,7 @@ impl Coder {
 
         // tokens that act as verbs (for subject search)
         let verbish: Vec<bool> = (a..b)
-            .map(|i| !covered[i - a] && self.is_verb_token(t, a, i))
+            .map(|i| !covered[i - a] && !SPEECH.contains(&t.norm(i)) && self.is_verb_token(t, a, i))
             .collect();
         // infinitive governance: which triggers are governed by another one
         let mut suppressed = vec![false; triggers.len()];
@@ -382,6 +430,12 @@ impl Coder {
 
         for (k, tr) in triggers.iter().enumerate() {
             if suppressed[k] {
+                if let Some(trc) = ctx.trace.as_mut() {
+                    trc.push(format!(
+                        "  {:?}: governed by another act, not coded alone",
+                        span_text(doc, tr.head, tr.last)
+                    ));
+                }
                 continue;
             }
             let pat = &self.dicts.verbs[tr.pattern as usize];
@@ -459,7 +513,11 @@ impl Coder {
                 let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
                 let src_code = subj.map(|x| mentions[x].code.as_str()).unwrap_or("");
                 // the object comes before the next act of the clause
-                let next_head = triggers.get(k + 1).map(|n| n.head).unwrap_or(b);
+                let next_head = triggers
+                    .iter()
+                    .find(|n| n.head > tk.last && n.form != FormKind::Noun)
+                    .map(|n| n.head)
+                    .unwrap_or(b);
                 let end = b.min(next_head.max(tk.last + 1));
                 let obj = object(t, &mentions, tk, end, &code, &pat.words, src_code);
                 match between {
@@ -467,6 +525,20 @@ impl Coder {
                     None => (subj, obj),
                 }
             };
+            if let Some(trc) = ctx.trace.as_mut() {
+                let name = |x: Option<usize>| {
+                    x.map(|i| span_text(doc, mentions[i].first, mentions[i].last))
+                        .unwrap_or_else(|| "-".into())
+                };
+                trc.push(format!(
+                    "  {:?}: code {code}{}{} source {:?} target {:?}",
+                    span_text(doc, tr.head, tr.last),
+                    if passive { " passive" } else { "" },
+                    if obligation { " obligation" } else { "" },
+                    name(src_idx),
+                    name(tgt_idx)
+                ));
+            }
             let Some(si) = src_idx else {
                 continue;
             };
@@ -920,6 +992,12 @@ impl Coder {
         // compose
         let agent_code = agent.as_ref().map(|x| x.0.clone());
         let (code, kind, modifier_only) = if let Some(p) = person {
+            // out of office but titled: "President Roh" in a year the dictionary does not
+            // cover still names the country's government
+            let p = match (&agent, p.len()) {
+                (Some((ac, _, ActorKind::Person)), 3) => format!("{p}{ac}"),
+                _ => p,
+            };
             (p, ActorKind::Person, false)
         } else if let Some((oc, ok)) = owner {
             match &agent {
@@ -1010,6 +1088,13 @@ impl Coder {
         if DETERMINERS.contains(&prev) {
             return false;
         }
+        self.verbs.lookup(t.norm(i)).iter().any(|(pi, f)| {
+            *f != FormKind::Noun && matches!(self.dicts.verbs[*pi as usize].head, Head::Verb(_))
+        })
+    }
+
+    /// The token is an inflection of some verb pattern's head.
+    fn is_verb_form(&self, t: &Tokens, i: usize) -> bool {
         self.verbs.lookup(t.norm(i)).iter().any(|(pi, f)| {
             *f != FormKind::Noun && matches!(self.dicts.verbs[*pi as usize].head, Head::Verb(_))
         })
@@ -1277,7 +1362,7 @@ fn agent_within(
         let w = t.norm(k);
         let tok = &t.toks[k];
         if tok.kind != Kind::Word
-            || c.is_verbish(t, k)
+            || c.is_verb_form(t, k)
             || AUXILIARIES.contains(&w)
             || PREPOSITIONS.contains(&w)
             || DETERMINERS.contains(&w) && w != "new"
@@ -1651,10 +1736,15 @@ fn object(
         }
         if !m.resolved() {
             // an unknown name or a bare agent as the object: the act has an uncoded target
-            if m.agent_word.is_some() || m.name.is_some() {
-                if prep.is_none() {
-                    return None;
-                }
+            // ("an official visit": an agent word used as an adjective is no object)
+            let adjective =
+                m.last + 1 < b && t.toks[m.last + 1].kind == Kind::Word && !t.toks[m.last + 1].cap;
+            if (m.agent_word.is_some() || m.name.is_some())
+                && prep.is_none()
+                && m.first > tr.last
+                && !adjective
+            {
+                return None;
             }
             continue;
         }
