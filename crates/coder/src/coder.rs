@@ -292,7 +292,7 @@ impl Coder {
                 }
             }
         }
-        let triggers = self.triggers(t, a, b, &covered, doc);
+        let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title");
         if let Some(tr) = ctx.trace.as_mut() {
             tr.push(format!(
                 "sentence {index} [{}]: {}",
@@ -344,6 +344,8 @@ impl Coder {
         let mut suppressed = vec![false; triggers.len()];
         let mut code_override: Vec<Option<String>> = vec![None; triggers.len()];
         let mut target_from: Vec<Option<usize>> = vec![None; triggers.len()];
+        // "Obama wants Putin to attack": (source, target) of a request replacing the act
+        let mut request: Vec<Option<(Option<usize>, usize)>> = vec![None; triggers.len()];
         for (k, tr) in triggers.iter().enumerate() {
             // a noun trigger inside a passive's by-phrase is its instrument ("killed by tank fire")
             if tr.form == FormKind::Noun && tr.head > a && t.norm(tr.head - 1) == "by" {
@@ -378,9 +380,17 @@ impl Coder {
             let gov = g - 1;
             // "urge Nigeria to intervene": an actor right before "to" and an earlier
             // trigger in the clause -> the embedded act is what was asked for
-            if mentions.iter().any(|m| m.last == gov && m.resolved()) {
+            if let Some(mi) = mentions.iter().position(|m| m.last == gov && m.resolved()) {
                 if triggers[..k].iter().any(|p| p.last < gov) {
                     suppressed[k] = true;
+                } else {
+                    // "wants Putin to attack", "expects Iran to comply": a request
+                    let before = mentions[mi].first;
+                    if before > a && REQUEST_GOVERNORS.contains(&t.norm(before - 1)) {
+                        let who = subject(t, &mentions, &verbish, a, before - 1, false);
+                        request[k] = Some((who, mi));
+                        code_override[k] = Some("020".to_string());
+                    }
                 }
                 continue;
             }
@@ -450,13 +460,25 @@ impl Coder {
             }
             // "X said Y must withdraw": not an act of Y but X's demand on Y
             let obligation = modal_obligation(t, a, tr.head);
-            let passive = is_passive(t, a, b, tr, field.name == "title", &mentions);
-            let (src_idx, tgt_idx) = if passive {
+            let passive = request[k].is_none() && is_passive(t, a, b, tr, field.name == "title", &mentions);
+            let (src_idx, tgt_idx) = if let Some((who, whom)) = request[k] {
+                (who, Some(whom))
+            } else if passive {
                 let by = by_agent(t, &mentions, tr.last, b);
                 let subj = subject(t, &mentions, &verbish, a, tr.head, false);
+                let instrument = || {
+                    triggers
+                        .iter()
+                        .find(|n| n.form == FormKind::Noun && n.head > tr.last && n.head <= tr.last + 5)
+                        .and_then(|n| {
+                            mentions.iter().position(|m| {
+                                m.resolved() && m.first > tr.last && m.last < n.head && m.last + 3 >= n.head
+                            })
+                        })
+                };
                 match by {
                     Some(x) => (Some(x), subj),
-                    None => (None, subj),
+                    None => (instrument(), subj),
                 }
             } else {
                 // a noun trigger's actor is its modifier ("UN condemnation", "Iran's
@@ -630,11 +652,27 @@ impl Coder {
         b: usize,
         covered: &[bool],
         doc: &Document,
+        headline: bool,
     ) -> Vec<Trigger> {
         let mut out: Vec<Trigger> = Vec::new();
+        // title case (headline style): capitalised verbs are verbs
+        let title_case = headline
+            || (a..b)
+                .filter(|&k| t.toks[k].kind == Kind::Word)
+                .all(|k| t.toks[k].cap || t.norm(k).len() <= 3);
         let mut i = a;
         while i < b {
             if covered[i - a] || doc.in_dateline(i) || t.toks[i].kind != Kind::Word {
+                i += 1;
+                continue;
+            }
+            let tok = &t.toks[i];
+            if tok.cap && !tok.upper && i > a && !title_case && !matches!(t.norm(i - 1), "\"" | "'" | "-" | ":") {
+                i += 1;
+                continue;
+            }
+            if tok.cap && !title_case && i > a && matches!(t.norm(i - 1), "\"" | "'") {
+                // a quoted capitalised word is a slogan or a name
                 i += 1;
                 continue;
             }
@@ -951,7 +989,11 @@ impl Coder {
                 }
             }
             // "envoy of North Korean leader Kim", "leaders from Sudan's Darfur region"
-            if (w == "of" || w == "from") && agent.is_some() && owner.is_none() && person.is_none()
+            let civil_in = w == "in"
+                && agent
+                    .as_ref()
+                    .is_some_and(|(c, _, _)| matches!(c.as_str(), "JUD" | "COP" | "GOV" | "LEG" | "MED" | "EDU" | "REL" | "BUS"));
+            if (w == "of" || w == "from" || civil_in) && agent.is_some() && owner.is_none() && person.is_none()
             {
                 let mut k = j + 1;
                 if k < b && t.norm(k) == "the" {

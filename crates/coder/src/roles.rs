@@ -353,3 +353,12 @@ pub fn refusal_code(act: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// Verbs that make "V X to do Y" a request to X rather than an act of X.
+pub const REQUEST_GOVERNORS: &[&str] = &[
+    "want", "wants", "wanted", "wanting", "expect", "expects", "expected", "need", "needs",
+    "needed", "push", "pushed", "pushes", "press", "pressed", "presses", "pressure",
+    "pressured", "pressures", "prod", "prodded", "persuade", "persuaded", "convince",
+    "convinced", "encourage", "encouraged", "encourages", "invite", "invited", "invites",
+    "tell", "told", "tells",
+];
