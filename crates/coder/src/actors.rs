@@ -150,7 +150,7 @@ fn caps_ok(t: &Tokens, first: usize, last: usize, caps: u64) -> bool {
         return true;
     }
     (first..=last).enumerate().all(|(k, i)| {
-        k >= 64 || caps & (1 << k) == 0 || t.toks[i].cap || t.toks[i].kind != Kind::Word
+        k >= 64 || caps & (1 << k) == 0 || t.toks[i].any_upper || t.toks[i].kind != Kind::Word
     })
 }
 

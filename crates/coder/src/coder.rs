@@ -426,6 +426,12 @@ impl Coder {
                 }
                 continue;
             }
+            // "seeking to deepen ties", "wants to help": an intent to cooperate (03x)
+            if INTENT_TO_COOPERATE.contains(&gw) {
+                if let Some(ic) = code.as_deref().and_then(intent_code) {
+                    code_override[k] = Some(ic.to_string());
+                }
+            }
             if let Some(gk) = gov_trigger {
                 // "pledged to expel", "agreed to lift": the embedded act wins
                 if INTENT.contains(&gw)
@@ -459,8 +465,25 @@ impl Coder {
                 }
             }
             // "X said Y must withdraw": not an act of Y but X's demand on Y
+            // "unless Japan pulled its troops out": a condition, not an act
+            if conditional(t, a, tr.head) {
+                if let Some(trc) = ctx.trace.as_mut() {
+                    trc.push(format!(
+                        "  {:?}: in a conditional clause, not coded",
+                        span_text(doc, tr.head, tr.last)
+                    ));
+                }
+                continue;
+            }
+            // "announced it would free prisoners": a stated intent (03x)
+            if code_override[k].is_none() && reported_future(t, a, tr.head) {
+                if let Some(ic) = intent_code(&code) {
+                    code = ic.to_string();
+                }
+            }
             let obligation = modal_obligation(t, a, tr.head);
-            let passive = request[k].is_none() && is_passive(t, a, b, tr, field.name == "title", &mentions);
+            let passive =
+                request[k].is_none() && is_passive(t, a, b, tr, field.name == "title", &mentions);
             let (src_idx, tgt_idx) = if let Some((who, whom)) = request[k] {
                 (who, Some(whom))
             } else if passive {
@@ -469,10 +492,15 @@ impl Coder {
                 let instrument = || {
                     triggers
                         .iter()
-                        .find(|n| n.form == FormKind::Noun && n.head > tr.last && n.head <= tr.last + 5)
+                        .find(|n| {
+                            n.form == FormKind::Noun && n.head > tr.last && n.head <= tr.last + 5
+                        })
                         .and_then(|n| {
                             mentions.iter().position(|m| {
-                                m.resolved() && m.first > tr.last && m.last < n.head && m.last + 3 >= n.head
+                                m.resolved()
+                                    && m.first > tr.last
+                                    && m.last < n.head
+                                    && m.last + 3 >= n.head
                             })
                         })
                 };
@@ -667,7 +695,12 @@ impl Coder {
                 continue;
             }
             let tok = &t.toks[i];
-            if tok.cap && !tok.upper && i > a && !title_case && !matches!(t.norm(i - 1), "\"" | "'" | "-" | ":") {
+            if tok.cap
+                && !tok.upper
+                && i > a
+                && !title_case
+                && !matches!(t.norm(i - 1), "\"" | "'" | "-" | ":")
+            {
                 i += 1;
                 continue;
             }
@@ -724,6 +757,16 @@ impl Coder {
             (Head::Noun(_), _) => !matches!(prev, "to" | "will" | "would" | "not"),
             (Head::Verb(_), FormKind::Present | FormKind::Ing) => {
                 if DETERMINERS.contains(&prev) {
+                    return false;
+                }
+                // "a mortar bomb": determiner + noun + head is a compound noun
+                if form == FormKind::Present
+                    && i >= a + 2
+                    && matches!(t.norm(i - 2), "a" | "an" | "the")
+                    && t.toks[i - 1].kind == Kind::Word
+                    && !ADVERBS.contains(&prev)
+                    && !prev.ends_with("ly")
+                {
                     return false;
                 }
                 // "agree on demand", "calls for attacks": after a preposition, a noun
@@ -990,10 +1033,16 @@ impl Coder {
             }
             // "envoy of North Korean leader Kim", "leaders from Sudan's Darfur region"
             let civil_in = w == "in"
-                && agent
-                    .as_ref()
-                    .is_some_and(|(c, _, _)| matches!(c.as_str(), "JUD" | "COP" | "GOV" | "LEG" | "MED" | "EDU" | "REL" | "BUS"));
-            if (w == "of" || w == "from" || civil_in) && agent.is_some() && owner.is_none() && person.is_none()
+                && agent.as_ref().is_some_and(|(c, _, _)| {
+                    matches!(
+                        c.as_str(),
+                        "JUD" | "COP" | "GOV" | "LEG" | "MED" | "EDU" | "REL" | "BUS"
+                    )
+                });
+            if (w == "of" || w == "from" || civil_in)
+                && agent.is_some()
+                && owner.is_none()
+                && person.is_none()
             {
                 let mut k = j + 1;
                 if k < b && t.norm(k) == "the" {
@@ -1557,6 +1606,22 @@ fn is_passive(
         }
         j += 1;
     }
+    // "two French reporters held hostage ... were still alive": the participle modifies
+    // a noun whose own verb comes later
+    if ms.iter().any(|m| m.last + 1 == tr.head) {
+        for j in tr.last + 1..b {
+            let w = t.norm(j);
+            if matches!(w, "," | ";" | "." | "\"") || CLAUSE_BARRIERS.contains(&w) || w == "that" {
+                break;
+            }
+            if matches!(
+                w,
+                "was" | "were" | "is" | "are" | "has" | "have" | "had" | "will" | "would"
+            ) {
+                return true;
+            }
+        }
+    }
     false
 }
 
@@ -1596,7 +1661,12 @@ fn subject(
             while p > a && matches!(t.norm(p - 1), "the" | "a" | "an") {
                 p -= 1;
             }
-            if p > a && verbish[p - 1 - a] {
+            // ("announced it would free": a mention right before our verb group is its subject)
+            let adjacent = (m.last + 1..head).all(|i| {
+                let x = t.norm(i);
+                AUXILIARIES.contains(&x) || ADVERBS.contains(&x) || NEGATORS.contains(&x)
+            });
+            if p > a && verbish[p - 1 - a] && !adjacent {
                 crossed_verb = true;
             }
             if m.resolved() && !crossed_verb && subject_position(t, a, m) && !m.modifier_only {
@@ -1741,6 +1811,10 @@ fn object(
                     && matches!(t.norm(i + 1), "and" | "but" | "while" | "which" | "who"))
                 || SPEECH.contains(&w)
                 || w == "that"
+                || matches!(
+                    w,
+                    "would" | "could" | "might" | "should" | "must" | "can" | "may" | "will"
+                )
         });
         if barrier {
             return None;
@@ -2029,4 +2103,36 @@ fn main_subject(
     let first_verb = (a..before).find(|&i| verbish[i - a])?;
     ms.iter()
         .position(|m| m.last < first_verb && m.resolved() && subject_position(t, a, m))
+}
+
+/// "said it would free", "announced they will visit": a future act in reported speech.
+fn reported_future(t: &Tokens, a: usize, head: usize) -> bool {
+    let mut k = head;
+    while k > a && ADVERBS.contains(&t.norm(k - 1)) {
+        k -= 1;
+    }
+    if k == a || !matches!(t.norm(k - 1), "would" | "will" | "'ll" | "'d") {
+        return false;
+    }
+    let from = k.saturating_sub(8).max(a);
+    (from..k - 1).any(|i| SPEECH.contains(&t.norm(i)) || INTENT_TO_COOPERATE.contains(&t.norm(i)))
+}
+
+/// The head stands in an "if"/"unless"/"whether" clause.
+fn conditional(t: &Tokens, a: usize, head: usize) -> bool {
+    let mut k = head;
+    while k > a {
+        k -= 1;
+        let w = t.norm(k);
+        if matches!(w, "if" | "unless" | "whether" | "lest") {
+            return true;
+        }
+        if matches!(w, ";" | ",")
+            || (CLAUSE_BARRIERS.contains(&w) && !matches!(w, "if"))
+            || SPEECH.contains(&w)
+        {
+            return false;
+        }
+    }
+    false
 }

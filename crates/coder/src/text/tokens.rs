@@ -28,6 +28,8 @@ pub struct Token {
     pub cap: bool,
     /// Two or more letters, all upper case.
     pub upper: bool,
+    /// Some letter is upper case (`iSrael`, `McCain`).
+    pub any_upper: bool,
     /// Newlines in the whitespace before this token (0, 1, or 2 for "blank line or more").
     pub newlines_before: u8,
 }
@@ -249,6 +251,7 @@ fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm:
         kind,
         cap,
         upper,
+        any_upper: raw.chars().any(char::is_uppercase),
         newlines_before: nl,
     });
 }
