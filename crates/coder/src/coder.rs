@@ -128,6 +128,8 @@ struct Trigger {
 #[derive(Debug, Default)]
 struct Context {
     last_person: Option<Mention>,
+    /// The person who was the subject of the previous sentence: "he" prefers them.
+    subject_person: Option<Mention>,
     last_thing: Option<Mention>,
     last_group: Vec<Mention>,
     by_agent: HashMap<String, Mention>,
@@ -669,6 +671,12 @@ impl Coder {
                 }
             }
         }
+        // the sentence's first person in subject position ("He" in the next sentence)
+        let subj_person = mentions
+            .iter()
+            .find(|m| m.resolved() && m.kind == ActorKind::Person && subject_position(t, a, m))
+            .cloned();
+        ctx.subject_person = subj_person;
         remember(ctx, &mut mentions, &groups);
     }
 
@@ -872,7 +880,7 @@ impl Coder {
                     .cloned();
                 let src = match pk {
                     _ if local.is_some() => local,
-                    0 => ctx.last_person.clone(),
+                    0 => ctx.subject_person.clone().or_else(|| ctx.last_person.clone()),
                     1 => ctx.last_thing.clone(),
                     _ => ctx
                         .last_group

@@ -87,6 +87,20 @@ pub fn pattern_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
     k
 }
 
+/// Length of an English clitic (`s`, `re`, `ve`, `ll`, `d`, `m`) at the start of
+/// `rest` when it ends there (`'s` in "Russia's", not in "Shi'ite").
+fn clitic_len(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    ["s", "re", "ve", "ll", "d", "m"]
+        .iter()
+        .find(|cl| {
+            b.len() >= cl.len()
+                && b[..cl.len()].eq_ignore_ascii_case(cl.as_bytes())
+                && !rest.get(cl.len()..).is_some_and(|r| r.starts_with(is_word_char))
+        })
+        .map(|cl| cl.len())
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -145,13 +159,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     }
                     '\'' if next_word => {
                         // split clitics: 's 're 've 'll 'd 'm ; keep Shi'ite, d'Orsay
-                        let rest = &text[j + 1..];
-                        let clitic = ["s", "re", "ve", "ll", "d", "m"].iter().any(|cl| {
-                            rest.len() >= cl.len()
-                                && rest[..cl.len()].eq_ignore_ascii_case(cl)
-                                && !rest[cl.len()..].starts_with(is_word_char)
-                        });
-                        if clitic {
+                        if clitic_len(&text[j + 1..]).is_some() {
                             break;
                         }
                         j += 1;
@@ -191,14 +199,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 .last()
                 .is_some_and(|t| t.end as usize == i && t.kind != Kind::Punct);
             if after_word {
-                let len = ["s", "re", "ve", "ll", "d", "m"]
-                    .iter()
-                    .find(|cl| {
-                        rest.len() >= cl.len()
-                            && rest[..cl.len()].eq_ignore_ascii_case(cl)
-                            && !rest[cl.len()..].starts_with(is_word_char)
-                    })
-                    .map(|cl| cl.len());
+                let len = clitic_len(rest);
                 if let Some(len) = len {
                     push(&mut out, text, i, i + 1 + len, Kind::Word, newlines);
                     newlines = 0;
