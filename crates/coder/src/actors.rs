@@ -5,7 +5,7 @@
 use crate::dictionary::{ActorKind, Dictionaries};
 use crate::text::tokens::{pattern_key, phrase_tokens, Kind, Tokens};
 use crate::text::Document;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// What a phrase of the automaton stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,7 @@ impl ActorMatcher {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&keys)
             .unwrap_or_else(|_| {
                 AhoCorasick::new(Vec::<String>::new()).unwrap_or_else(|_| unreachable!())

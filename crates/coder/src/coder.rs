@@ -18,10 +18,10 @@ use crate::event::{Action, ActorRef, Event, PloverRef, SentenceRef, SCHEMA};
 use crate::roles::*;
 use crate::text::tokens::{Kind, Tokens};
 use crate::text::{self, Document, Sentence};
-use crate::verbs::{match_at, FormKind, VerbIndex};
+use crate::verbs::{FormKind, VerbIndex};
 use crate::{cameo, plover};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 
 pub use own::FileKind;
@@ -194,6 +194,9 @@ impl Coder {
             }
         }
         docs.push((text::analyze(&a.text), "text", &a.text));
+        for (d, _, _) in docs.iter_mut() {
+            self.verbs.annotate(&mut d.tokens);
+        }
         let hits: Vec<Vec<Hit>> = docs.iter().map(|(d, _, _)| self.actors.scan(d)).collect();
         if hits
             .iter()
@@ -225,7 +228,15 @@ impl Coder {
         let mut cands = Vec::new();
         let mut sentence_index = 0;
         for ((doc, field, raw), hits) in docs.iter().zip(&hits) {
-            let dates_all = dates::find(&doc.tokens, 0, doc.tokens.len(), anchor);
+            let t = &doc.tokens;
+            let any_date = (0..t.len()).any(|i| {
+                DATE_WORDS.at(t, i) || (t.toks[i].kind == Kind::Number && t.toks[i].end - t.toks[i].start == 10)
+            });
+            let dates_all = if any_date {
+                dates::find(t, 0, t.len(), anchor)
+            } else {
+                Vec::new()
+            };
             for s in &doc.sentences {
                 let f = Field { name: field, raw };
                 self.code_sentence(
@@ -261,12 +272,26 @@ impl Coder {
     ) {
         let t = &doc.tokens;
         let (a, b) = (s.first, s.end_tok);
-        let shits: Vec<Hit> = hits
-            .iter()
-            .copied()
-            .filter(|h| h.first >= a && h.last < b)
-            .collect();
+        // hits are in text order: the sentence's run of them
+        let lo = hits.partition_point(|h| h.first < a);
+        let hi = lo + hits[lo..].partition_point(|h| h.first < b);
+        let shits: Vec<Hit> = hits[lo..hi].iter().copied().filter(|h| h.last < b).collect();
         if shits.iter().any(|h| h.entry == Entry::SentenceDiscard) {
+            return;
+        }
+        // no actor, agent or pronoun and nothing a definite description could name: no
+        // event can come from this sentence, and it adds nothing to the article memory
+        let actorless = !shits
+            .iter()
+            .any(|h| matches!(h.entry, Entry::Actor(_) | Entry::Agent(_)))
+            && !(a..b).any(|i| {
+                PERSON_PRONOUNS.at(t, i)
+                    || THING_PRONOUNS.at(t, i)
+                    || PLURAL_PRONOUNS.at(t, i)
+                    || (!ctx.by_noun.is_empty() && matches!(t.norm(i), "the" | "this" | "that"))
+                    || matches!(t.norm(i), "his" | "its" | "their")
+            });
+        if actorless && ctx.trace.is_none() {
             return;
         }
         // tokens covered by any phrase (no verb head inside a name)
@@ -276,11 +301,17 @@ impl Coder {
                 covered[i - a] = true;
             }
         }
+        let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title");
         let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
         let mut groups = coordinate(t, &mentions, a);
+        if triggers.is_empty() && ctx.trace.is_none() {
+            // nothing to code here; only remember the actors for later sentences
+            self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+            return;
+        }
         // "X and Y said they ...": a plural pronoun joins the latest coordinated group
         for k in 0..mentions.len() {
-            if mentions[k].pronoun && PLURAL_PRONOUNS.contains(&t.norm(mentions[k].first)) {
+            if mentions[k].pronoun && PLURAL_PRONOUNS.at(t, mentions[k].first) {
                 let g = (0..k).rev().map(|j| groups[j]).find(|&g| {
                     (0..k)
                         .filter(|&j| {
@@ -294,7 +325,6 @@ impl Coder {
                 }
             }
         }
-        let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title");
         if let Some(tr) = ctx.trace.as_mut() {
             tr.push(format!(
                 "sentence {index} [{}]: {}",
@@ -333,14 +363,16 @@ impl Coder {
             end: oend,
             field: field.name.to_string(),
         };
-        let sdates: Vec<&DateMention> = dates_all
+        let lo = dates_all.partition_point(|d| d.first < a);
+        let sdates: Vec<&DateMention> = dates_all[lo..]
             .iter()
-            .filter(|d| d.first >= a && d.last < b)
+            .take_while(|d| d.first < b)
+            .filter(|d| d.last < b)
             .collect();
 
         // tokens that act as verbs (for subject search)
         let verbish: Vec<bool> = (a..b)
-            .map(|i| !covered[i - a] && !SPEECH.contains(&t.norm(i)) && self.is_verb_token(t, a, i))
+            .map(|i| !covered[i - a] && !SPEECH.at(t, i) && self.is_verb_token(t, a, i))
             .collect();
         // infinitive governance: which triggers are governed by another one
         let mut suppressed = vec![false; triggers.len()];
@@ -373,7 +405,7 @@ impl Coder {
             };
             // governor: the word before "to", skipping adverbs
             let mut g = to;
-            while g > a && ADVERBS.contains(&t.norm(g - 1)) {
+            while g > a && ADVERBS.at(t, g - 1) {
                 g -= 1;
             }
             if g == a {
@@ -388,7 +420,7 @@ impl Coder {
                 } else {
                     // "wants Putin to attack", "expects Iran to comply": a request
                     let before = mentions[mi].first;
-                    if before > a && REQUEST_GOVERNORS.contains(&t.norm(before - 1)) {
+                    if before > a && REQUEST_GOVERNORS.at(t, before - 1) {
                         let who = subject(t, &mentions, &verbish, a, before - 1, false);
                         request[k] = Some((who, mi));
                         code_override[k] = Some("020".to_string());
@@ -399,7 +431,7 @@ impl Coder {
             let gw = t.norm(gov);
             let gov_trigger = triggers.iter().position(|p| p.last == gov || p.head == gov);
             let code = self.dicts.verbs[tr.pattern as usize].code.clone();
-            if REFUSAL_GOVERNORS.contains(&gw) {
+            if REFUSAL_GOVERNORS.at(t, gov) {
                 if let Some(gk) = gov_trigger {
                     suppressed[k] = true;
                     let refusal = code.as_deref().and_then(refusal_code);
@@ -418,7 +450,7 @@ impl Coder {
             let violent = code
                 .as_deref()
                 .is_some_and(|c| matches!(c.get(..2), Some("15" | "17" | "18" | "19" | "20")));
-            let threat_gov = THREAT_GOVERNORS.contains(&gw);
+            let threat_gov = THREAT_GOVERNORS.at(t, gov);
             if violent && threat_gov {
                 let tc = code.as_deref().map(threat_code).unwrap_or("130");
                 // keep the embedded trigger's target; code it as a threat
@@ -429,14 +461,14 @@ impl Coder {
                 continue;
             }
             // "seeking to deepen ties", "wants to help": an intent to cooperate (03x)
-            if INTENT_TO_COOPERATE.contains(&gw) {
+            if INTENT_TO_COOPERATE.at(t, gov) {
                 if let Some(ic) = code.as_deref().and_then(intent_code) {
                     code_override[k] = Some(ic.to_string());
                 }
             }
             if let Some(gk) = gov_trigger {
                 // "pledged to expel", "agreed to lift": the embedded act wins
-                if INTENT.contains(&gw)
+                if INTENT.at(t, gov)
                     || self.dicts.verbs[triggers[gk].pattern as usize]
                         .code
                         .is_some()
@@ -653,8 +685,15 @@ impl Coder {
                 }
             }
         }
+        self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+    }
+
+    /// Remembers a sentence's mentions for the next ones: nouns they modify (definite
+    /// descriptions), the subject person ("he"), the last person, thing and group.
+    #[allow(clippy::too_many_arguments)]
+    fn update_memory(&self, t: &Tokens, a: usize, b: usize, mentions: &mut [Mention], groups: &[usize], ctx: &mut Context) {
         // noun memory for definite descriptions: "UN resolution" -> the resolution
-        for m in &mentions {
+        for m in mentions.iter() {
             if m.resolved()
                 && m.agent_word.is_none()
                 && m.kind != ActorKind::Person
@@ -665,7 +704,7 @@ impl Coder {
                 if t.toks[n].kind == Kind::Word
                     && !t.toks[n].cap
                     && !self.is_verbish(t, n)
-                    && !PREPOSITIONS.contains(&t.norm(n))
+                    && !PREPOSITIONS.at(t, n)
                 {
                     ctx.by_noun.insert(t.norm(n).to_string(), m.code.clone());
                 }
@@ -677,7 +716,7 @@ impl Coder {
             .find(|m| m.resolved() && m.kind == ActorKind::Person && subject_position(t, a, m))
             .cloned();
         ctx.subject_person = subj_person;
-        remember(ctx, &mut mentions, &groups);
+        remember(ctx, mentions, groups);
     }
 
     /// Verb pattern matches in `[a, b)`: at each head the longest pattern wins.
@@ -717,14 +756,23 @@ impl Coder {
                 i += 1;
                 continue;
             }
-            let cands = self.verbs.lookup(t.norm(i));
+            let cands = self.verbs.heads_at(t, i);
+            if cands.is_empty() {
+                i += 1;
+                continue;
+            }
+            let window = self.verbs.window(t, i, b);
             let mut best: Option<(usize, usize, Trigger)> = None;
             for &(pi, form) in cands {
+                let first = self.verbs.first_word(pi);
+                if first != crate::verbs::NO_WORD && !window.contains(&first) {
+                    continue;
+                }
                 let p = &self.dicts.verbs[pi as usize];
                 if !self.head_plausible(t, a, i, form, p) {
                     continue;
                 }
-                if let Some(last) = match_at(p, t, i, b) {
+                if let Some(last) = self.verbs.match_at(pi, t, i, b) {
                     let score = (p.words.len(), usize::MAX - (last - i));
                     if best.as_ref().is_none_or(|(w, l, _)| score > (*w, *l)) {
                         best = Some((
@@ -764,7 +812,7 @@ impl Coder {
         match (&p.head, form) {
             (Head::Noun(_), _) => !matches!(prev, "to" | "will" | "would" | "not"),
             (Head::Verb(_), FormKind::Present | FormKind::Ing) => {
-                if DETERMINERS.contains(&prev) {
+                if (i > a && DETERMINERS.at(t, i - 1)) {
                     return false;
                 }
                 // "a mortar bomb": determiner + noun + head is a compound noun
@@ -772,18 +820,18 @@ impl Coder {
                     && i >= a + 2
                     && matches!(t.norm(i - 2), "a" | "an" | "the")
                     && t.toks[i - 1].kind == Kind::Word
-                    && !ADVERBS.contains(&prev)
+                    && !(i > a && ADVERBS.at(t, i - 1))
                     && !prev.ends_with("ly")
                 {
                     return false;
                 }
                 // "agree on demand", "calls for attacks": after a preposition, a noun
-                if form == FormKind::Present && prev != "to" && PREPOSITIONS.contains(&prev) {
+                if form == FormKind::Present && prev != "to" && (i > a && PREPOSITIONS.at(t, i - 1)) {
                     return false;
                 }
                 // "the Israeli attack": adjective after a determiner
                 if i >= a + 2
-                    && DETERMINERS.contains(&t.norm(i - 2))
+                    && DETERMINERS.at(t, i - 2)
                     && t.toks[i - 1].cap
                     && t.toks[i].kind == Kind::Word
                     && !t.toks[i].cap
@@ -809,11 +857,15 @@ impl Coder {
     ) -> Vec<Mention> {
         let t = &doc.tokens;
         let mut out: Vec<Mention> = Vec::new();
-        let hit_at: HashMap<usize, Hit> = hits
-            .iter()
-            .filter(|h| !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard))
-            .map(|h| (h.first, *h))
-            .collect();
+        let mut hit_at = HitAt {
+            base: a,
+            at: vec![None; b - a],
+        };
+        for h in hits {
+            if !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard) && h.first >= a && h.first < b {
+                hit_at.at[h.first - a] = Some(*h);
+            }
+        }
         let mut mask = vec![false; b - a];
         for h in hits.iter().filter(|h| h.entry == Entry::Mask) {
             for i in h.first..=h.last {
@@ -837,11 +889,11 @@ impl Coder {
                 }
             }
             // pronouns
-            let pron_kind = if PERSON_PRONOUNS.contains(&w) || w == "his" {
+            let pron_kind = if PERSON_PRONOUNS.at(t, i) || w == "his" {
                 Some(0)
-            } else if THING_PRONOUNS.contains(&w) || w == "its" {
+            } else if THING_PRONOUNS.at(t, i) || w == "its" {
                 Some(1)
-            } else if PLURAL_PRONOUNS.contains(&w) || w == "their" {
+            } else if PLURAL_PRONOUNS.at(t, i) || w == "their" {
                 Some(2)
             } else {
                 None
@@ -962,7 +1014,7 @@ impl Coder {
     fn grow(
         &self,
         doc: &Document,
-        hit_at: &HashMap<usize, Hit>,
+        hit_at: &HitAt,
         h: Hit,
         a: usize,
         b: usize,
@@ -1184,29 +1236,25 @@ impl Coder {
     /// A token that reads as a finite or infinitive verb of some pattern (not a noun use).
     fn is_verb_token(&self, t: &Tokens, a: usize, i: usize) -> bool {
         let prev = if i > a { t.norm(i - 1) } else { "" };
-        if DETERMINERS.contains(&prev) {
+        if (i > a && DETERMINERS.at(t, i - 1)) {
             return false;
         }
-        self.verbs.lookup(t.norm(i)).iter().any(|(pi, f)| {
-            *f != FormKind::Noun && matches!(self.dicts.verbs[*pi as usize].head, Head::Verb(_))
-        })
+        self.verbs.is_verb_form(t, i)
     }
 
     /// The token is an inflection of some verb pattern's head.
     fn is_verb_form(&self, t: &Tokens, i: usize) -> bool {
-        self.verbs.lookup(t.norm(i)).iter().any(|(pi, f)| {
-            *f != FormKind::Noun && matches!(self.dicts.verbs[*pi as usize].head, Head::Verb(_))
-        })
+        self.verbs.is_verb_form(t, i)
     }
 
     fn is_verbish(&self, t: &Tokens, i: usize) -> bool {
-        !self.verbs.lookup(t.norm(i)).is_empty() || AUXILIARIES.contains(&t.norm(i))
+        !self.verbs.heads_at(t, i).is_empty() || AUXILIARIES.at(t, i)
     }
 
     fn finish(&self, a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
         // one event per (source, code, target, date): the strongest evidence
         let mut best: Vec<Candidate> = Vec::new();
-        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> = HashMap::new();
+        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> = HashMap::default();
         for c in cands {
             if c.source.0.is_empty() || c.target.as_ref().is_some_and(|t| t.0.is_empty()) {
                 continue;
@@ -1337,102 +1385,8 @@ fn span_norm(t: &Tokens, first: usize, last: usize) -> String {
 
 /// Capitalised words that are not names.
 fn is_function_cap(w: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "but",
-        "and",
-        "or",
-        "of",
-        "for",
-        "to",
-        "with",
-        "by",
-        "as",
-        "after",
-        "before",
-        "this",
-        "that",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "if",
-        "when",
-        "while",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "aug",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "islamic",
-        "muslim",
-        "christian",
-        "jewish",
-        "arab",
-        "western",
-        "eastern",
-        "northern",
-        "southern",
-        "central",
-        "north",
-        "south",
-        "east",
-        "west",
-        "sunni",
-        "shi'ite",
-        "shiite",
-        "communist",
-        "democratic",
-        "republican",
-        "national",
-        "international",
-        "human",
-        "rights",
-        "council",
-        "general",
-        "assembly",
-        "olympics",
-        "olympic",
-        "games",
-    ];
-    WORDS.contains(&w)
+
+    FUNCTION_CAPS.contains(&w)
 }
 
 fn is_adjectival(w: &str) -> bool {
@@ -1447,7 +1401,7 @@ fn is_adjectival(w: &str) -> bool {
 /// An agent hit starting within `max_gap` modifier words of `from`.
 fn agent_within(
     t: &Tokens,
-    hit_at: &HashMap<usize, Hit>,
+    hit_at: &HitAt,
     from: usize,
     b: usize,
     max_gap: usize,
@@ -1462,10 +1416,10 @@ fn agent_within(
         let tok = &t.toks[k];
         if tok.kind != Kind::Word
             || c.is_verb_form(t, k)
-            || AUXILIARIES.contains(&w)
-            || PREPOSITIONS.contains(&w)
-            || DETERMINERS.contains(&w) && w != "new"
-            || CLAUSE_BARRIERS.contains(&w)
+            || AUXILIARIES.at(t, k)
+            || PREPOSITIONS.at(t, k)
+            || DETERMINERS.at(t, k) && w != "new"
+            || CLAUSE_BARRIERS.at(t, k)
             || matches!(w, "and" | "or")
         {
             return None;
@@ -1504,7 +1458,7 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         // apposition "Choe, the North Korean envoy," is not coordination
         let apposition = q.definite && between == [","];
         // "At UN, Bush defends": a prepositional object is not coordinated with a subject
-        let pp = |m: &Mention| m.first > a && PREPOSITIONS.contains(&t.norm(m.first - 1));
+        let pp = |m: &Mention| m.first > a && PREPOSITIONS.at(t, m.first - 1);
         if pp(p) != pp(q) && !along {
             continue;
         }
@@ -1542,7 +1496,7 @@ fn infinitive_to(t: &Tokens, a: usize, head: usize) -> Option<usize> {
         if w == "to" {
             return Some(k - 1);
         }
-        if ADVERBS.contains(&w) || w == "not" {
+        if ADVERBS.at(t, k - 1) || w == "not" {
             k -= 1;
             continue;
         }
@@ -1557,10 +1511,10 @@ fn negated(t: &Tokens, a: usize, head: usize) -> bool {
     let mut steps = 0;
     while k > a && steps < 4 {
         let w = t.norm(k - 1);
-        if NEGATORS.contains(&w) {
+        if NEGATORS.at(t, k - 1) {
             return true;
         }
-        if AUXILIARIES.contains(&w) || ADVERBS.contains(&w) {
+        if AUXILIARIES.at(t, k - 1) || ADVERBS.at(t, k - 1) {
             k -= 1;
             steps += 1;
             continue;
@@ -1591,10 +1545,10 @@ fn is_passive(
     let mut steps = 0;
     while k > a && steps < 4 {
         let w = t.norm(k - 1);
-        if BE.contains(&w) {
+        if BE.at(t, k - 1) {
             return true;
         }
-        if ADVERBS.contains(&w) || NEGATORS.contains(&w) || w == "have" || w == "has" || w == "had"
+        if ADVERBS.at(t, k - 1) || NEGATORS.at(t, k - 1) || w == "have" || w == "has" || w == "had"
         {
             k -= 1;
             steps += 1;
@@ -1607,7 +1561,7 @@ fn is_passive(
     while j < b && j <= tr.last + 3 {
         if t.norm(j) == "by" {
             return tr.form == FormKind::Participle
-                || (k > a && !AUXILIARIES.contains(&t.norm(k - 1)));
+                || (k > a && !AUXILIARIES.at(t, k - 1));
         }
         if t.toks[j].kind == Kind::Punct {
             break;
@@ -1619,7 +1573,7 @@ fn is_passive(
     if ms.iter().any(|m| m.last + 1 == tr.head) {
         for j in tr.last + 1..b {
             let w = t.norm(j);
-            if matches!(w, "," | ";" | "." | "\"") || CLAUSE_BARRIERS.contains(&w) || w == "that" {
+            if matches!(w, "," | ";" | "." | "\"") || CLAUSE_BARRIERS.at(t, j) || w == "that" {
                 break;
             }
             if matches!(
@@ -1672,7 +1626,7 @@ fn subject(
             // ("announced it would free": a mention right before our verb group is its subject)
             let adjacent = (m.last + 1..head).all(|i| {
                 let x = t.norm(i);
-                AUXILIARIES.contains(&x) || ADVERBS.contains(&x) || NEGATORS.contains(&x)
+                AUXILIARIES.at(t, i) || ADVERBS.at(t, i) || NEGATORS.at(t, i)
             });
             if p > a && verbish[p - 1 - a] && !adjacent {
                 crossed_verb = true;
@@ -1692,7 +1646,7 @@ fn subject(
             k = m.first;
             continue;
         }
-        if CLAUSE_BARRIERS.contains(&w) {
+        if CLAUSE_BARRIERS.at(t, k) {
             let prep_use = noun_head && k + 1 == head;
             pp_noun |= prep_use;
             if !prep_use {
@@ -1712,7 +1666,7 @@ fn subject(
             }
             continue;
         }
-        if SPEECH.contains(&w) || w == "that" {
+        if SPEECH.at(t, k) || w == "that" {
             // a new clause starts after "said (that)": nothing to its left is our subject
             // once a candidate has been passed; if none yet, the speaker is not the actor
             if !pp_noun {
@@ -1722,13 +1676,13 @@ fn subject(
         }
         // "started an official visit": a light verb governs its event noun
         let light = noun_head
-            && LIGHT_VERBS.contains(&w)
+            && LIGHT_VERBS.at(t, k)
             && (k + 1..head).all(|i| t.toks[i].kind == Kind::Word && !verbish[i - a]);
         if verbish[k - a] && !crossed_verb && !light {
             // a governing verb: "pledged (yesterday) to (temporarily) suspend"
             let governs = (k + 1..head).all(|i| {
                 let x = t.norm(i);
-                x == "to" || ADVERBS.contains(&x) || matches!(x, "yesterday" | "today" | "not")
+                x == "to" || ADVERBS.at(t, i) || matches!(x, "yesterday" | "today" | "not")
             }) && (k + 1..head).any(|i| t.norm(i) == "to");
             if !governs {
                 crossed_verb = true;
@@ -1745,7 +1699,7 @@ fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
     let mut steps = 0;
     while k > a && steps < 3 {
         let w = t.norm(k - 1);
-        if PREPOSITIONS.contains(&w) {
+        if PREPOSITIONS.at(t, k - 1) {
             // "thousands of Israelis", "some of the rebels": the quantity's head
             let quantity = w == "of"
                 && k >= a + 2
@@ -1774,10 +1728,10 @@ fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
         if matches!(w, "the" | "a" | "an")
             || (t.toks[k - 1].kind == Kind::Word
                 && !t.toks[k - 1].cap
-                && !AUXILIARIES.contains(&w)
+                && !AUXILIARIES.at(t, k - 1)
                 && steps < 1
-                && !CLAUSE_BARRIERS.contains(&w)
-                && !SPEECH.contains(&w)
+                && !CLAUSE_BARRIERS.at(t, k - 1)
+                && !SPEECH.at(t, k - 1)
                 && w != "that"
                 && w != "and")
         {
@@ -1812,12 +1766,12 @@ fn object(
         // clause barrier between head and mention?
         let barrier = (tr.last + 1..m.first).any(|i| {
             let w = t.norm(i);
-            (CLAUSE_BARRIERS.contains(&w) && !(w == "as" && i + 1 < b && t.norm(i + 1) == "well"))
+            (CLAUSE_BARRIERS.at(t, i) && !(w == "as" && i + 1 < b && t.norm(i + 1) == "well"))
                 || w == ";"
                 || (w == ","
                     && i + 1 < m.first
                     && matches!(t.norm(i + 1), "and" | "but" | "while" | "which" | "who"))
-                || SPEECH.contains(&w)
+                || SPEECH.at(t, i)
                 || w == "that"
                 || matches!(
                     w,
@@ -1831,7 +1785,7 @@ fn object(
             continue;
         }
         // ", Japanese officials said": the attribution ends the clause
-        if m.last + 1 < b && SPEECH.contains(&t.norm(m.last + 1)) {
+        if m.last + 1 < b && SPEECH.at(t, m.last + 1) {
             return None;
         }
         // "praised his meeting with Putin": a possessive pointing back at the subject
@@ -1846,7 +1800,7 @@ fn object(
             && m.last + 1 < b
             && t.toks[m.last + 1].kind == Kind::Word
             && !t.toks[m.last + 1].cap
-            && (AUXILIARIES.contains(&t.norm(m.last + 1))
+            && (AUXILIARIES.at(t, m.last + 1)
                 || t.norm(m.last + 1).ends_with('s')
                 || t.norm(m.last + 1).ends_with("ed"))
         {
@@ -1885,7 +1839,7 @@ fn prev_word(t: &Tokens, first: usize, floor: usize) -> Option<&str> {
         let w = t.norm(k - 1);
         if matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her")
             || (t.toks[k - 1].kind == Kind::Word
-                && !PREPOSITIONS.contains(&w)
+                && !PREPOSITIONS.at(t, k - 1)
                 && steps < 2
                 && !t.toks[k - 1].cap)
         {
@@ -1899,7 +1853,7 @@ fn prev_word(t: &Tokens, first: usize, floor: usize) -> Option<&str> {
         return None;
     }
     let w = t.norm(k - 1);
-    PREPOSITIONS.contains(&w).then_some(w)
+    PREPOSITIONS.at(t, k - 1).then_some(w)
 }
 
 fn nearest_date(ds: &[&DateMention], head: usize) -> Option<NaiveDate> {
@@ -1983,66 +1937,7 @@ fn untargeted_ok(code: &str) -> bool {
     )
 }
 
-/// Verbs that take an event noun as object: "started an official visit", "launched an attack".
-const LIGHT_VERBS: &[&str] = &[
-    "start",
-    "starts",
-    "started",
-    "starting",
-    "begin",
-    "begins",
-    "began",
-    "make",
-    "makes",
-    "made",
-    "making",
-    "pay",
-    "pays",
-    "paid",
-    "hold",
-    "holds",
-    "held",
-    "holding",
-    "conduct",
-    "conducts",
-    "conducted",
-    "launch",
-    "launches",
-    "launched",
-    "launching",
-    "carry",
-    "carried",
-    "carries",
-    "stage",
-    "staged",
-    "stages",
-    "mount",
-    "mounted",
-    "mounts",
-    "continue",
-    "continued",
-    "continues",
-    "resume",
-    "resumed",
-    "resumes",
-    "open",
-    "opened",
-    "opens",
-    "wage",
-    "waged",
-    "wages",
-    "step",
-    "stepped",
-    "steps",
-    "intensify",
-    "intensified",
-    "escalate",
-    "escalated",
-    "renew",
-    "renewed",
-    "order",
-    "ordered",
-];
+
 
 /// A light verb stands before the noun head (skipping determiners, adjectives, particles).
 fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {
@@ -2050,10 +1945,10 @@ fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {
     let mut steps = 0;
     while k > a && steps < 4 {
         let w = t.norm(k - 1);
-        if LIGHT_VERBS.contains(&w) {
+        if LIGHT_VERBS.at(t, k - 1) {
             return true;
         }
-        if t.toks[k - 1].kind != Kind::Word || PREPOSITIONS.contains(&w) && w != "out" && w != "up"
+        if t.toks[k - 1].kind != Kind::Word || PREPOSITIONS.at(t, k - 1) && w != "out" && w != "up"
         {
             return false;
         }
@@ -2075,7 +1970,7 @@ fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
         if w == "to" && k >= a + 2 && matches!(t.norm(k - 2), "has" | "have" | "had") {
             return true;
         }
-        if ADVERBS.contains(&w) || w == "not" || w == "be" {
+        if ADVERBS.at(t, k - 1) || w == "not" || w == "be" {
             k -= 1;
             steps += 1;
             continue;
@@ -2091,7 +1986,7 @@ fn speaker_before(t: &Tokens, ms: &[Mention], a: usize, first: usize) -> Option<
     if k > a && t.norm(k - 1) == "that" {
         k -= 1;
     }
-    if k == a || !SPEECH.contains(&t.norm(k - 1)) {
+    if k == a || !SPEECH.at(t, k - 1) {
         return None;
     }
     let speech = k - 1;
@@ -2116,14 +2011,14 @@ fn main_subject(
 /// "said it would free", "announced they will visit": a future act in reported speech.
 fn reported_future(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
-    while k > a && ADVERBS.contains(&t.norm(k - 1)) {
+    while k > a && ADVERBS.at(t, k - 1) {
         k -= 1;
     }
     if k == a || !matches!(t.norm(k - 1), "would" | "will" | "'ll" | "'d") {
         return false;
     }
     let from = k.saturating_sub(8).max(a);
-    (from..k - 1).any(|i| SPEECH.contains(&t.norm(i)) || INTENT_TO_COOPERATE.contains(&t.norm(i)))
+    (from..k - 1).any(|i| SPEECH.at(t, i) || INTENT_TO_COOPERATE.at(t, i))
 }
 
 /// The head stands in an "if"/"unless"/"whether" clause.
@@ -2136,11 +2031,36 @@ fn conditional(t: &Tokens, a: usize, head: usize) -> bool {
             return true;
         }
         if matches!(w, ";" | ",")
-            || (CLAUSE_BARRIERS.contains(&w) && !matches!(w, "if"))
-            || SPEECH.contains(&w)
+            || (CLAUSE_BARRIERS.at(t, k) && !matches!(w, "if"))
+            || SPEECH.at(t, k)
         {
             return false;
         }
     }
     false
+}
+
+/// Phrase hits of a sentence by their first token.
+struct HitAt {
+    base: usize,
+    at: Vec<Option<Hit>>,
+}
+
+impl HitAt {
+    fn get(&self, i: &usize) -> Option<&Hit> {
+        i.checked_sub(self.base)
+            .and_then(|k| self.at.get(k))
+            .and_then(|h| h.as_ref())
+    }
+
+    fn contains_key(&self, i: &usize) -> bool {
+        self.get(i).is_some()
+    }
+}
+
+impl std::ops::Index<&usize> for HitAt {
+    type Output = Hit;
+    fn index(&self, i: &usize) -> &Hit {
+        self.get(i).unwrap_or_else(|| unreachable!("no hit at {i}"))
+    }
 }

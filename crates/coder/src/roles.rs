@@ -1,23 +1,69 @@
 //! Word lists that drive shallow parsing: clause barriers, prepositions, pronouns,
 //! negation, modality and control verbs. The algorithm that uses them is in `coder.rs`.
 
+use rustc_hash::FxHashSet;
+use crate::text::tokens::Tokens;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// A fixed set of lower-case words with a hashed membership test.
+#[derive(Debug)]
+pub struct WordSet {
+    bit: u32,
+    words: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    /// A set of these words.
+    pub const fn new(bit: u32, words: &'static [&'static str]) -> Self {
+        WordSet {
+            bit: 1 << bit,
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// Is `w` in the set?
+    #[inline]
+    pub fn contains(&self, w: &&str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(*w)
+    }
+
+    /// Is token `i` in the set? Uses the flags set by [`annotate`] when present.
+    #[inline]
+    pub fn at(&self, t: &Tokens, i: usize) -> bool {
+        match t.flags.get(i) {
+            Some(f) => f & self.bit != 0,
+            None => self.contains(&t.norm(i)),
+        }
+    }
+
+    /// The words, in their listed order.
+    pub fn words(&self) -> &'static [&'static str] {
+        self.words
+    }
+}
+
 /// Determiners and possessives: a following base-form verb head is a noun.
-pub const DETERMINERS: &[&str] = &[
+pub static DETERMINERS: WordSet = WordSet::new(0, &[
     "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my",
     "your", "'s", "'", "any", "no", "some", "each", "every", "another", "such", "several", "many",
     "new", "first", "second", "further", "more", "fresh", "recent", "latest", "major", "possible",
     "joint",
-];
+]);
 
 /// Words that introduce a new clause: a subject is not searched for across them
 /// (after one subject candidate is found) and a target is not searched for past them.
-pub const CLAUSE_BARRIERS: &[&str] = &[
+pub static CLAUSE_BARRIERS: WordSet = WordSet::new(1, &[
     ";", "but", "while", "whereas", "although", "though", "because", "since", "unless", "which",
     "who", "whom", "whose", "where", "when", "after", "before", "if", "until", "despite", "amid",
-];
+]);
 
 /// Prepositions whose object is a place, not a participant.
-pub const LOCATIVE: &[&str] = &[
+pub static LOCATIVE: WordSet = WordSet::new(2, &[
     "in",
     "at",
     "near",
@@ -33,10 +79,10 @@ pub const LOCATIVE: &[&str] = &[
     "toward",
     "beyond",
     "along",
-];
+]);
 
 /// Prepositions whose object is not a subject.
-pub const PREPOSITIONS: &[&str] = &[
+pub static PREPOSITIONS: WordSet = WordSet::new(3, &[
     "in",
     "at",
     "near",
@@ -75,20 +121,20 @@ pub const PREPOSITIONS: &[&str] = &[
     "during",
     "per",
     "behind",
-];
+]);
 
 /// Person pronouns in subject or object position.
-pub const PERSON_PRONOUNS: &[&str] = &["he", "she", "him", "her", "himself", "herself"];
+pub static PERSON_PRONOUNS: WordSet = WordSet::new(4, &["he", "she", "him", "her", "himself", "herself"]);
 /// Non-person pronouns.
-pub const THING_PRONOUNS: &[&str] = &["it", "itself"];
+pub static THING_PRONOUNS: WordSet = WordSet::new(5, &["it", "itself"]);
 /// Plural pronouns.
-pub const PLURAL_PRONOUNS: &[&str] = &["they", "them", "themselves"];
+pub static PLURAL_PRONOUNS: WordSet = WordSet::new(6, &["they", "them", "themselves"]);
 
 /// Negators before a verb.
-pub const NEGATORS: &[&str] = &["not", "never", "no", "without", "neither", "nor"];
+pub static NEGATORS: WordSet = WordSet::new(7, &["not", "never", "no", "without", "neither", "nor"]);
 
 /// Words that may stand between an auxiliary/negator and the verb.
-pub const ADVERBS: &[&str] = &[
+pub static ADVERBS: WordSet = WordSet::new(8, &[
     "also",
     "already",
     "again",
@@ -126,23 +172,23 @@ pub const ADVERBS: &[&str] = &[
     "unanimously",
     "previously",
     "subsequently",
-];
+]);
 
 /// Forms of "be" (a past participle after one is passive).
-pub const BE: &[&str] = &[
+pub static BE: WordSet = WordSet::new(9, &[
     "is", "are", "was", "were", "be", "been", "being", "'s", "'re", "get", "got", "gets", "getting",
-];
+]);
 
 /// Auxiliaries and modals that may precede a verb.
-pub const AUXILIARIES: &[&str] = &[
+pub static AUXILIARIES: WordSet = WordSet::new(10, &[
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "has", "have",
     "had", "did", "does", "do", "is", "are", "was", "were", "be", "been", "being", "'ll", "'d",
     "to",
-];
+]);
 
 /// Governors of an infinitive that keep the embedded act's code (intent, plan, schedule):
 /// "is to visit", "plans to visit", "agreed to lift", "pledged to expel".
-pub const INTENT: &[&str] = &[
+pub static INTENT: WordSet = WordSet::new(11, &[
     "want",
     "wants",
     "wanted",
@@ -258,10 +304,10 @@ pub const INTENT: &[&str] = &[
     "failed",
     "reluctant",
     "unwilling",
-];
+]);
 
 /// Governors that turn a following violent act into a threat (CAMEO 13x).
-pub const THREAT_GOVERNORS: &[&str] = &[
+pub static THREAT_GOVERNORS: WordSet = WordSet::new(12, &[
     "want",
     "wants",
     "wanted",
@@ -287,10 +333,10 @@ pub const THREAT_GOVERNORS: &[&str] = &[
     "prepares",
     "prepared",
     "ready",
-];
+]);
 
 /// Governors that negate the following act (refusal).
-pub const REFUSAL_GOVERNORS: &[&str] = &[
+pub static REFUSAL_GOVERNORS: WordSet = WordSet::new(13, &[
     "refuse",
     "refuses",
     "refused",
@@ -300,10 +346,10 @@ pub const REFUSAL_GOVERNORS: &[&str] = &[
     "declined",
     "reluctant",
     "unwilling",
-];
+]);
 
 /// Words that mark reported speech: a verb after "X said (that)" has its own subject.
-pub const SPEECH: &[&str] = &[
+pub static SPEECH: WordSet = WordSet::new(14, &[
     "said",
     "says",
     "say",
@@ -322,7 +368,7 @@ pub const SPEECH: &[&str] = &[
     "believed",
     "thinks",
     "according",
-];
+]);
 
 /// Codes whose act is mutual between coordinated actors with no separate target.
 pub fn symmetric(code: &str) -> bool {
@@ -355,7 +401,7 @@ pub fn refusal_code(act: &str) -> Option<&'static str> {
 }
 
 /// Verbs that make "V X to do Y" a request to X rather than an act of X.
-pub const REQUEST_GOVERNORS: &[&str] = &[
+pub static REQUEST_GOVERNORS: WordSet = WordSet::new(15, &[
     "want",
     "wants",
     "wanted",
@@ -390,11 +436,11 @@ pub const REQUEST_GOVERNORS: &[&str] = &[
     "tell",
     "told",
     "tells",
-];
+]);
 
 /// Governors of an infinitive that state an intent: a cooperative act after them is
 /// coded as the intent to do it (CAMEO 03x): "seeking to deepen", "wants to help".
-pub const INTENT_TO_COOPERATE: &[&str] = &[
+pub static INTENT_TO_COOPERATE: WordSet = WordSet::new(16, &[
     "want",
     "wants",
     "wanted",
@@ -439,7 +485,7 @@ pub const INTENT_TO_COOPERATE: &[&str] = &[
     "announces",
     "declared",
     "stated",
-];
+]);
 
 /// The CAMEO intent code (03x) for a cooperative act of roots 04-08.
 pub fn intent_code(act: &str) -> Option<&'static str> {
@@ -455,4 +501,195 @@ pub fn intent_code(act: &str) -> Option<&'static str> {
         },
         _ => return None,
     })
+}
+
+/// Verbs that take an event noun as object: "started an official visit", "launched an attack".
+pub static LIGHT_VERBS: WordSet = WordSet::new(17, &[
+    "start",
+    "starts",
+    "started",
+    "starting",
+    "begin",
+    "begins",
+    "began",
+    "make",
+    "makes",
+    "made",
+    "making",
+    "pay",
+    "pays",
+    "paid",
+    "hold",
+    "holds",
+    "held",
+    "holding",
+    "conduct",
+    "conducts",
+    "conducted",
+    "launch",
+    "launches",
+    "launched",
+    "launching",
+    "carry",
+    "carried",
+    "carries",
+    "stage",
+    "staged",
+    "stages",
+    "mount",
+    "mounted",
+    "mounts",
+    "continue",
+    "continued",
+    "continues",
+    "resume",
+    "resumed",
+    "resumes",
+    "open",
+    "opened",
+    "opens",
+    "wage",
+    "waged",
+    "wages",
+    "step",
+    "stepped",
+    "steps",
+    "intensify",
+    "intensified",
+    "escalate",
+    "escalated",
+    "renew",
+    "renewed",
+    "order",
+    "ordered",
+]);
+
+/// Capitalised words that are not names.
+pub static FUNCTION_CAPS: WordSet = WordSet::new(18, &[
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "but",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "with",
+        "by",
+        "as",
+        "after",
+        "before",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "if",
+        "when",
+        "while",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "aug",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "islamic",
+        "muslim",
+        "christian",
+        "jewish",
+        "arab",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "sunni",
+        "shi'ite",
+        "shiite",
+        "communist",
+        "democratic",
+        "republican",
+        "national",
+        "international",
+        "human",
+        "rights",
+        "council",
+        "general",
+        "assembly",
+        "olympics",
+        "olympic",
+        "games",
+    ]);
+
+/// Words that can start or make a date expression (see `dates`).
+pub static DATE_WORDS: WordSet = WordSet::new(19, &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tues",
+    "thurs", "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may",
+    "june", "jun", "july", "jul", "august", "aug", "september", "sep", "sept", "october",
+    "oct", "november", "nov", "december", "dec", "today", "tonight", "yesterday", "tomorrow",
+    "overnight", "last", "next", "this", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+]);
+
+/// Every word set, each with its own flag bit.
+pub static ALL: &[&WordSet] = &[&DATE_WORDS, &DETERMINERS, &CLAUSE_BARRIERS, &LOCATIVE, &PREPOSITIONS, &PERSON_PRONOUNS, &THING_PRONOUNS, &PLURAL_PRONOUNS, &NEGATORS, &ADVERBS, &BE, &AUXILIARIES, &INTENT, &THREAT_GOVERNORS, &REFUSAL_GOVERNORS, &SPEECH, &REQUEST_GOVERNORS, &INTENT_TO_COOPERATE, &LIGHT_VERBS, &FUNCTION_CAPS];
+
+/// Word -> the bits of every word set it belongs to.
+pub fn word_flags() -> &'static FxHashMap<&'static str, u32> {
+    static MAP: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, u32> = FxHashMap::default();
+        for set in ALL {
+            for w in set.words {
+                *m.entry(w).or_default() |= set.bit;
+            }
+        }
+        m
+    })
+}
+
+/// Sets `t.flags`: for each token the bits of the word sets it belongs to.
+pub fn annotate(t: &mut Tokens) {
+    let map = word_flags();
+    let flags = (0..t.len()).map(|i| map.get(t.norm(i)).copied().unwrap_or(0)).collect();
+    t.flags = flags;
 }

@@ -2,7 +2,7 @@
 
 use crate::dictionary::{Head, IrregularForms, Irregulars, VerbPattern};
 use crate::text::tokens::{Kind, Tokens};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The forms of one verb.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,53 +166,189 @@ pub enum FormKind {
     Noun,
 }
 
-/// Index from a token's lower-case form to the patterns whose head it is.
+/// Id of a word that is in no pattern.
+pub const NO_WORD: u32 = u32::MAX;
+
+/// One compiled word of a pattern after its head.
+#[derive(Debug, Clone)]
+struct Word {
+    id: u32,
+    prefix: Option<Box<str>>,
+}
+
+/// Index of the verb patterns: every word of every pattern gets an id, tokens are
+/// annotated with ids once per document, and heads and pattern words are compared as
+/// integers.
 #[derive(Debug, Clone, Default)]
 pub struct VerbIndex {
-    heads: HashMap<String, Vec<(u32, FormKind)>>,
+    ids: FxHashMap<Box<str>, u32>,
+    /// Per word id: the patterns it heads, with the form it has there.
+    heads: Vec<Vec<(u32, FormKind)>>,
+    /// Per word id: it is a form of some verb (not noun) head.
+    verb_form: Vec<bool>,
+    /// Per pattern: its words after the head.
+    words: Vec<Vec<Word>>,
+    /// Per word id: word-class flags (`roles::word_flags`).
+    flags: Vec<u32>,
 }
 
 impl VerbIndex {
-    /// Builds the index of all heads.
+    /// Builds the index of all heads and pattern words.
     pub fn new(patterns: &[VerbPattern], irregular: &Irregulars) -> Self {
-        let mut heads: HashMap<String, Vec<(u32, FormKind)>> = HashMap::new();
+        let mut ix = VerbIndex::default();
         for (i, p) in patterns.iter().enumerate() {
             let i = i as u32;
-            let mut add = |form: String, k: FormKind| {
-                let e = heads.entry(form).or_default();
-                if !e.iter().any(|(j, _)| *j == i) {
-                    e.push((i, k));
-                }
-            };
+            let mut forms: Vec<(String, FormKind)> = Vec::new();
             match &p.head {
                 Head::Verb(l) => {
                     for f in inflect_all(l, irregular) {
-                        add(f.base.clone(), FormKind::Present);
-                        add(f.third.clone(), FormKind::Present);
+                        forms.push((f.base.clone(), FormKind::Present));
+                        forms.push((f.third.clone(), FormKind::Present));
                         if f.past == f.participle {
-                            add(f.past.clone(), FormKind::PastOrParticiple);
+                            forms.push((f.past.clone(), FormKind::PastOrParticiple));
                         } else {
-                            add(f.past.clone(), FormKind::Past);
-                            add(f.participle.clone(), FormKind::Participle);
+                            forms.push((f.past.clone(), FormKind::Past));
+                            forms.push((f.participle.clone(), FormKind::Participle));
                         }
-                        add(f.ing.clone(), FormKind::Ing);
+                        forms.push((f.ing.clone(), FormKind::Ing));
                     }
                 }
                 Head::Noun(n) => {
-                    add(n.clone(), FormKind::Noun);
-                    let plural = inflect(n, &Irregulars::new()).third;
+                    forms.push((n.clone(), FormKind::Noun));
                     if !n.ends_with('s') {
-                        add(plural, FormKind::Noun);
+                        forms.push((inflect(n, &Irregulars::new()).third, FormKind::Noun));
                     }
                 }
             }
+            for (form, k) in forms {
+                let id = ix.intern(&form);
+                let e = &mut ix.heads[id as usize];
+                if !e.iter().any(|(j, _)| *j == i) {
+                    e.push((i, k));
+                }
+                if k != FormKind::Noun {
+                    ix.verb_form[id as usize] = true;
+                }
+            }
+            let words = p
+                .words
+                .iter()
+                .map(|w| {
+                    if w.prefix {
+                        Word {
+                            id: NO_WORD,
+                            prefix: Some(w.word.clone().into_boxed_str()),
+                        }
+                    } else {
+                        Word {
+                            id: ix.intern(&w.word),
+                            prefix: None,
+                        }
+                    }
+                })
+                .collect();
+            ix.words.push(words);
         }
-        VerbIndex { heads }
+        for (w, f) in crate::roles::word_flags() {
+            let id = ix.intern(w);
+            ix.flags[id as usize] = *f;
+        }
+        ix
     }
 
-    /// Patterns headed by this lower-case token.
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.heads.len() as u32;
+        self.ids.insert(w.into(), id);
+        self.heads.push(Vec::new());
+        self.verb_form.push(false);
+        self.flags.push(0);
+        id
+    }
+
+    /// Sets `t.ids` (the word id of every token, `NO_WORD` for words in no pattern or
+    /// word list) and `t.flags` (word-class bits), with one hash lookup per token.
+    pub fn annotate(&self, t: &mut Tokens) {
+        let ids: Vec<u32> = (0..t.len())
+            .map(|i| self.ids.get(t.norm(i)).copied().unwrap_or(NO_WORD))
+            .collect();
+        t.flags = ids
+            .iter()
+            .map(|&id| self.flags.get(id as usize).copied().unwrap_or(0))
+            .collect();
+        t.ids = ids;
+    }
+
+    fn id(&self, t: &Tokens, i: usize) -> u32 {
+        match t.ids.get(i) {
+            Some(&id) => id,
+            None => self.ids.get(t.norm(i)).copied().unwrap_or(NO_WORD),
+        }
+    }
+
+    /// Patterns headed by token `i`, with the form the token has.
+    pub fn heads_at(&self, t: &Tokens, i: usize) -> &[(u32, FormKind)] {
+        let id = self.id(t, i);
+        self.heads.get(id as usize).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Token `i` is a form of some verb head.
+    pub fn is_verb_form(&self, t: &Tokens, i: usize) -> bool {
+        let id = self.id(t, i);
+        self.verb_form.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// Patterns headed by this lower-case word.
     pub fn lookup(&self, norm: &str) -> &[(u32, FormKind)] {
-        self.heads.get(norm).map(|v| v.as_slice()).unwrap_or(&[])
+        self.ids
+            .get(norm)
+            .and_then(|&id| self.heads.get(id as usize))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Id of the first word after the head of pattern `pi` (`NO_WORD` if none or a prefix).
+    pub fn first_word(&self, pi: u32) -> u32 {
+        self.words[pi as usize].first().map_or(NO_WORD, |w| w.id)
+    }
+
+    /// Ids of the tokens a pattern's first word may stand at after a head at `at`.
+    pub fn window(&self, t: &Tokens, at: usize, end: usize) -> [u32; MAX_GAP + 1] {
+        let mut w = [NO_WORD; MAX_GAP + 1];
+        for (n, k) in (at + 1..end.min(at + 2 + MAX_GAP)).enumerate() {
+            w[n] = self.id(t, k);
+            if gap_stopper(t, k) {
+                break;
+            }
+        }
+        w
+    }
+
+    /// Tries pattern `pi` with its head at token `at`, not past `end`; returns the index
+    /// of the last matched token. Up to [`MAX_GAP`] tokens may stand between two pattern
+    /// words, but no clause punctuation.
+    pub fn match_at(&self, pi: u32, t: &Tokens, at: usize, end: usize) -> Option<usize> {
+        let mut pos = at;
+        for w in &self.words[pi as usize] {
+            let mut found = None;
+            for k in pos + 1..end.min(pos + 2 + MAX_GAP) {
+                let ok = match &w.prefix {
+                    Some(p) => t.norm(k).starts_with(&**p),
+                    None => self.id(t, k) == w.id,
+                };
+                if ok {
+                    found = Some(k);
+                    break;
+                }
+                if gap_stopper(t, k) {
+                    break;
+                }
+            }
+            pos = found?;
+        }
+        Some(pos)
     }
 }
 
@@ -226,32 +362,6 @@ fn gap_stopper(t: &Tokens, i: usize) -> bool {
             t.norm(i),
             "," | ";" | ":" | "(" | ")" | "\"" | "." | "!" | "?" | "[" | "]"
         )
-}
-
-/// Tries pattern `p` with its head at token `at`, not past `end`; returns the index of
-/// the last matched token.
-pub fn match_at(p: &VerbPattern, t: &Tokens, at: usize, end: usize) -> Option<usize> {
-    let mut pos = at;
-    for w in &p.words {
-        let mut found = None;
-        for k in pos + 1..end.min(pos + 2 + MAX_GAP) {
-            let norm = t.norm(k);
-            let ok = if w.prefix {
-                norm.starts_with(w.word.as_str())
-            } else {
-                norm == w.word
-            };
-            if ok {
-                found = Some(k);
-                break;
-            }
-            if gap_stopper(t, k) {
-                break;
-            }
-        }
-        pos = found?;
-    }
-    Some(pos)
 }
 
 #[cfg(test)]

@@ -7,13 +7,17 @@ pub struct Cleaned {
     /// The cleaned text. Dropped regions (tags, boilerplate) become spaces or newlines.
     pub text: String,
     /// `map[i]` is the offset in the original text of cleaned byte `i`; one extra
-    /// entry maps `text.len()` to the end of the original.
+    /// entry maps `text.len()` to the end of the original. Empty when the cleaned text
+    /// has the same offsets as the original (plain ASCII without markup).
     pub map: Vec<u32>,
 }
 
 impl Cleaned {
     /// Original byte offset of a cleaned offset.
     pub fn original(&self, clean_offset: usize) -> usize {
+        if self.map.is_empty() {
+            return clean_offset.min(self.text.len());
+        }
         self.map
             .get(clean_offset)
             .copied()
@@ -24,6 +28,20 @@ impl Cleaned {
 /// Cleans `raw`: decodes HTML entities (twice, for double-escaped feeds), removes tags,
 /// normalises quotes, dashes and spaces, and blanks out boilerplate lines.
 pub fn clean(raw: &str) -> Cleaned {
+    // fast path: ASCII without entities, tags, tabs, CRs or `` '' quotes keeps its offsets
+    let plain = raw.is_ascii()
+        && !raw
+            .bytes()
+            .any(|c| matches!(c, b'&' | b'<' | b'`' | b'\t' | b'\r'))
+        && !raw.contains("''");
+    if plain {
+        let mut out = Cleaned {
+            text: raw.to_string(),
+            map: Vec::new(),
+        };
+        blank_boilerplate(&mut out);
+        return out;
+    }
     let mut out = Cleaned {
         text: String::with_capacity(raw.len()),
         map: Vec::with_capacity(raw.len() + 1),
@@ -272,7 +290,8 @@ fn blank_boilerplate(out: &mut Cleaned) {
     for line in text.split_inclusive('\n') {
         let end = start + line.len();
         let body = line.trim();
-        if !body.is_empty() {
+        // furniture lines are short; a long line is article text
+        if !body.is_empty() && body.len() <= 160 {
             let low = body.to_lowercase();
             let low = low.trim_end_matches(['!', '.', ':']);
             let furniture = BOILERPLATE_LINES.contains(&low)

@@ -43,8 +43,10 @@ pub struct Tokens {
     pub toks: Vec<Token>,
     /// The lower-case haystack.
     pub norm: String,
-    /// For each byte of `norm`, the index of the token it belongs to.
-    norm_tok: Vec<u32>,
+    /// Dictionary word id of each token, filled in by the coder (empty until then).
+    pub ids: Vec<u32>,
+    /// Word-class flags of each token (`roles::annotate`; empty until then).
+    pub flags: Vec<u32>,
 }
 
 impl Tokens {
@@ -67,12 +69,13 @@ impl Tokens {
     /// The token range `[first, last]` covered by a haystack match `[s, e)`, if the match
     /// sits on token boundaries (it always does for patterns built by [`pattern_key`]).
     pub fn tokens_of_match(&self, s: usize, e: usize) -> Option<(usize, usize)> {
-        if e <= s + 1 || e > self.norm_tok.len() {
+        if e <= s + 1 || e > self.norm.len() {
             return None;
         }
-        let first = self.norm_tok[s + 1] as usize;
-        let last = self.norm_tok[e - 2] as usize;
-        Some((first, last))
+        // token norms start after their leading space, in order
+        let first = self.toks.partition_point(|t| (t.norm_start as usize) < s + 1);
+        let last = self.toks.partition_point(|t| (t.norm_start as usize) < e - 1);
+        (first < self.toks.len() && last > first).then(|| (first, last - 1))
     }
 }
 
@@ -101,8 +104,23 @@ fn clitic_len(rest: &str) -> Option<usize> {
         .map(|cl| cl.len())
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// The char at byte `i` (ASCII without decoding).
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => b as char,
+        Some(_) => text[i..].chars().next().unwrap_or(' '),
+        None => ' ',
+    }
 }
 
 /// Tokenises cleaned text.
@@ -110,13 +128,14 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut out = Tokens {
         toks: Vec::with_capacity(text.len() / 5 + 1),
         norm: String::with_capacity(text.len() + text.len() / 3),
-        norm_tok: Vec::with_capacity(text.len() + text.len() / 3),
+        ids: Vec::new(),
+        flags: Vec::new(),
     };
     let b = text.as_bytes();
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < text.len() {
-        let c = text[i..].chars().next().unwrap_or(' ');
+        let c = char_at(text, i);
         if c.is_whitespace() {
             if c == '\n' {
                 newlines = newlines.saturating_add(1).min(2);
@@ -129,12 +148,12 @@ pub fn tokenize(text: &str) -> Tokens {
             let mut j = i + c.len_utf8();
             let mut has_dot = false;
             while j < text.len() {
-                let d = text[j..].chars().next().unwrap_or(' ');
+                let d = char_at(text, j);
                 if is_word_char(d) {
                     j += d.len_utf8();
                     continue;
                 }
-                let next = text[j + d.len_utf8()..].chars().next();
+                let next = (j + d.len_utf8() < text.len()).then(|| char_at(text, j + d.len_utf8()));
                 let next_word = next.is_some_and(is_word_char);
                 match d {
                     '-' | '&' if next_word => j += 1,
@@ -173,9 +192,9 @@ pub fn tokenize(text: &str) -> Tokens {
             }
             let word = &text[start..j];
             // "didn't" -> "did" "n't"
-            let lower_end = word.len();
-            if lower_end > 3 && word[..lower_end].to_ascii_lowercase().ends_with("n't") {
-                let split = start + lower_end - 3;
+            let wb = word.as_bytes();
+            if wb.len() > 3 && wb[wb.len() - 3..].eq_ignore_ascii_case(b"n't") {
+                let split = start + wb.len() - 3;
                 push(&mut out, text, start, split, Kind::Word, newlines);
                 newlines = 0;
                 push_norm(&mut out, text, split, j, Kind::Word, "not", 0);
@@ -216,34 +235,47 @@ pub fn tokenize(text: &str) -> Tokens {
 }
 
 fn push(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, nl: u8) {
-    let raw = &text[s..e];
-    let lower;
-    let norm: &str = if raw.bytes().any(|c| c.is_ascii_uppercase()) || !raw.is_ascii() {
-        lower = raw.to_lowercase();
-        &lower
-    } else {
-        raw
-    };
-    push_norm(out, text, s, e, kind, norm, nl);
+    push_with(out, text, s, e, kind, None, nl);
 }
 
 fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm: &str, nl: u8) {
+    push_with(out, text, s, e, kind, Some(norm), nl);
+}
+
+/// Appends a token; its lower-case form is `norm`, or the text lower-cased in place.
+fn push_with(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm: Option<&str>, nl: u8) {
     let raw = &text[s..e];
-    let mut chars = raw.chars();
-    let first = chars.next().unwrap_or(' ');
-    let cap = first.is_uppercase();
-    let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = letters >= 2 && raw.chars().all(|c| !c.is_lowercase());
-    let idx = out.toks.len() as u32;
+    let (mut cap, mut any_upper, mut any_lower, mut letters) = (false, false, false, 0usize);
     out.norm.push(' ');
-    out.norm_tok.push(idx);
     let ns = out.norm.len();
-    out.norm.push_str(norm);
+    if raw.is_ascii() {
+        let rb = raw.as_bytes();
+        // branch-free counts (the loop vectorises)
+        let (mut ups, mut lows) = (0u32, 0u32);
+        for &c in rb {
+            ups += u32::from(c.wrapping_sub(b'A') < 26);
+            lows += u32::from(c.wrapping_sub(b'a') < 26);
+        }
+        cap = rb.first().is_some_and(u8::is_ascii_uppercase);
+        any_upper = ups > 0;
+        any_lower = lows > 0;
+        letters = (ups + lows) as usize;
+        if norm.is_none() {
+            let start = out.norm.len();
+            out.norm.push_str(raw);
+            if ups > 0 {
+                // ASCII lower-casing keeps the string valid UTF-8
+                out.norm[start..].make_ascii_lowercase();
+            }
+        }
+    } else {
+        push_unicode(out, raw, norm.is_none(), &mut cap, &mut any_upper, &mut any_lower, &mut letters);
+    }
+    if let Some(n) = norm {
+        out.norm.push_str(n);
+    }
     let ne = out.norm.len();
     out.norm.push(' ');
-    for _ in ns..=ne {
-        out.norm_tok.push(idx);
-    }
     out.toks.push(Token {
         start: s as u32,
         end: e as u32,
@@ -251,10 +283,33 @@ fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm:
         norm_end: ne as u32,
         kind,
         cap,
-        upper,
-        any_upper: raw.chars().any(char::is_uppercase),
+        upper: letters >= 2 && !any_lower,
+        any_upper,
         newlines_before: nl,
     });
+}
+
+fn push_unicode(
+    out: &mut Tokens,
+    raw: &str,
+    lower: bool,
+    cap: &mut bool,
+    any_upper: &mut bool,
+    any_lower: &mut bool,
+    letters: &mut usize,
+) {
+    for (k, c) in raw.chars().enumerate() {
+        let up = c.is_uppercase();
+        if k == 0 {
+            *cap = up;
+        }
+        *any_upper |= up;
+        *any_lower |= c.is_lowercase();
+        *letters += usize::from(c.is_alphabetic());
+        if lower {
+            out.norm.extend(c.to_lowercase());
+        }
+    }
 }
 
 /// Splits a dictionary phrase into lower-case tokens, the same way as article text, and
