@@ -206,6 +206,12 @@ impl Coder {
             let why = trace.then(|| vec!["story discard phrase found: no events".to_string()]);
             return (Vec::new(), why);
         }
+        // an article that names no actor and has no dateline yields nothing
+        let any_actor = hits.iter().flatten().any(|h| matches!(h.entry, Entry::Actor(_)));
+        if !any_actor && docs.iter().all(|(d, _, _)| d.place.is_none()) {
+            let why = trace.then(|| vec!["no actor named in the article: no events".to_string()]);
+            return (Vec::new(), why);
+        }
         let mut ctx = Context {
             trace: trace.then(Vec::new),
             ..Context::default()
@@ -1872,24 +1878,27 @@ fn nearest_date(ds: &[&DateMention], head: usize) -> Option<NaiveDate> {
 
 /// Updates the article memory with the mentions of a sentence.
 fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
-    for (k, m) in ms.iter().enumerate() {
-        if !m.resolved() || m.pronoun {
-            continue;
-        }
-        match m.kind {
-            ActorKind::Person => ctx.last_person = Some(m.clone()),
-            _ => ctx.last_thing = Some(m.clone()),
-        }
+    let named = |m: &&Mention| m.resolved() && !m.pronoun;
+    if let Some(m) = ms.iter().rev().filter(named).find(|m| m.kind == ActorKind::Person) {
+        ctx.last_person = Some(m.clone());
+    }
+    if let Some(m) = ms.iter().rev().filter(named).find(|m| m.kind != ActorKind::Person) {
+        ctx.last_thing = Some(m.clone());
+    }
+    for m in ms.iter().filter(named) {
         if let Some(w) = &m.agent_word {
             ctx.by_agent.insert(w.clone(), m.clone());
         }
-        let members: Vec<Mention> = (0..ms.len())
+    }
+    // the last coordinated group of named actors
+    let last_group = (0..ms.len()).rev().find(|&k| {
+        named(&&ms[k]) && (0..ms.len()).filter(|&j| groups[j] == groups[k] && ms[j].resolved()).count() > 1
+    });
+    if let Some(k) = last_group {
+        ctx.last_group = (0..ms.len())
             .filter(|&j| groups[j] == groups[k] && ms[j].resolved())
             .map(|j| ms[j].clone())
             .collect();
-        if members.len() > 1 {
-            ctx.last_group = members;
-        }
     }
     // apposition: NAME , MENTION ,  and  MENTION , NAME ,
     for k in 0..ms.len().saturating_sub(1) {
