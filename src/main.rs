@@ -15,6 +15,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: the coder allocates many small, short-lived buffers per article; this
+/// allocator makes `extract` about a fifth faster than the system one (README, "Speed").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);

@@ -207,7 +207,10 @@ impl Coder {
             return (Vec::new(), why);
         }
         // an article that names no actor and has no dateline yields nothing
-        let any_actor = hits.iter().flatten().any(|h| matches!(h.entry, Entry::Actor(_)));
+        let any_actor = hits
+            .iter()
+            .flatten()
+            .any(|h| matches!(h.entry, Entry::Actor(_)));
         if !any_actor && docs.iter().all(|(d, _, _)| d.place.is_none()) {
             let why = trace.then(|| vec!["no actor named in the article: no events".to_string()]);
             return (Vec::new(), why);
@@ -236,7 +239,8 @@ impl Coder {
         for ((doc, field, raw), hits) in docs.iter().zip(&hits) {
             let t = &doc.tokens;
             let any_date = (0..t.len()).any(|i| {
-                DATE_WORDS.at(t, i) || (t.toks[i].kind == Kind::Number && t.toks[i].end - t.toks[i].start == 10)
+                DATE_WORDS.at(t, i)
+                    || (t.toks[i].kind == Kind::Number && t.toks[i].end - t.toks[i].start == 10)
             });
             let dates_all = if any_date {
                 dates::find(t, 0, t.len(), anchor)
@@ -281,7 +285,11 @@ impl Coder {
         // hits are in text order: the sentence's run of them
         let lo = hits.partition_point(|h| h.first < a);
         let hi = lo + hits[lo..].partition_point(|h| h.first < b);
-        let shits: Vec<Hit> = hits[lo..hi].iter().copied().filter(|h| h.last < b).collect();
+        let shits: Vec<Hit> = hits[lo..hi]
+            .iter()
+            .copied()
+            .filter(|h| h.last < b)
+            .collect();
         if shits.iter().any(|h| h.entry == Entry::SentenceDiscard) {
             return;
         }
@@ -434,7 +442,6 @@ impl Coder {
                 }
                 continue;
             }
-            let gw = t.norm(gov);
             let gov_trigger = triggers.iter().position(|p| p.last == gov || p.head == gov);
             let code = self.dicts.verbs[tr.pattern as usize].code.clone();
             if REFUSAL_GOVERNORS.at(t, gov) {
@@ -697,7 +704,15 @@ impl Coder {
     /// Remembers a sentence's mentions for the next ones: nouns they modify (definite
     /// descriptions), the subject person ("he"), the last person, thing and group.
     #[allow(clippy::too_many_arguments)]
-    fn update_memory(&self, t: &Tokens, a: usize, b: usize, mentions: &mut [Mention], groups: &[usize], ctx: &mut Context) {
+    fn update_memory(
+        &self,
+        t: &Tokens,
+        a: usize,
+        b: usize,
+        mentions: &mut [Mention],
+        groups: &[usize],
+        ctx: &mut Context,
+    ) {
         // noun memory for definite descriptions: "UN resolution" -> the resolution
         for m in mentions.iter() {
             if m.resolved()
@@ -818,7 +833,7 @@ impl Coder {
         match (&p.head, form) {
             (Head::Noun(_), _) => !matches!(prev, "to" | "will" | "would" | "not"),
             (Head::Verb(_), FormKind::Present | FormKind::Ing) => {
-                if (i > a && DETERMINERS.at(t, i - 1)) {
+                if i > a && DETERMINERS.at(t, i - 1) {
                     return false;
                 }
                 // "a mortar bomb": determiner + noun + head is a compound noun
@@ -832,7 +847,8 @@ impl Coder {
                     return false;
                 }
                 // "agree on demand", "calls for attacks": after a preposition, a noun
-                if form == FormKind::Present && prev != "to" && (i > a && PREPOSITIONS.at(t, i - 1)) {
+                if form == FormKind::Present && prev != "to" && (i > a && PREPOSITIONS.at(t, i - 1))
+                {
                     return false;
                 }
                 // "the Israeli attack": adjective after a determiner
@@ -868,7 +884,10 @@ impl Coder {
             at: vec![None; b - a],
         };
         for h in hits {
-            if !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard) && h.first >= a && h.first < b {
+            if !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard)
+                && h.first >= a
+                && h.first < b
+            {
                 hit_at.at[h.first - a] = Some(*h);
             }
         }
@@ -938,7 +957,10 @@ impl Coder {
                     .cloned();
                 let src = match pk {
                     _ if local.is_some() => local,
-                    0 => ctx.subject_person.clone().or_else(|| ctx.last_person.clone()),
+                    0 => ctx
+                        .subject_person
+                        .clone()
+                        .or_else(|| ctx.last_person.clone()),
                     1 => ctx.last_thing.clone(),
                     _ => ctx
                         .last_group
@@ -1034,7 +1056,7 @@ impl Coder {
         let mut name: Option<String> = None;
         let mut last;
         let definite = h.first > a && matches!(t.norm(h.first - 1), "the" | "this" | "that");
-        let mut absorb =
+        let absorb =
             |hh: &Hit,
              owner: &mut Option<(String, ActorKind)>,
              person: &mut Option<String>,
@@ -1241,8 +1263,7 @@ impl Coder {
 
     /// A token that reads as a finite or infinitive verb of some pattern (not a noun use).
     fn is_verb_token(&self, t: &Tokens, a: usize, i: usize) -> bool {
-        let prev = if i > a { t.norm(i - 1) } else { "" };
-        if (i > a && DETERMINERS.at(t, i - 1)) {
+        if i > a && DETERMINERS.at(t, i - 1) {
             return false;
         }
         self.verbs.is_verb_form(t, i)
@@ -1260,7 +1281,8 @@ impl Coder {
     fn finish(&self, a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
         // one event per (source, code, target, date): the strongest evidence
         let mut best: Vec<Candidate> = Vec::new();
-        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> = HashMap::default();
+        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> =
+            HashMap::default();
         for c in cands {
             if c.source.0.is_empty() || c.target.as_ref().is_some_and(|t| t.0.is_empty()) {
                 continue;
@@ -1391,7 +1413,6 @@ fn span_norm(t: &Tokens, first: usize, last: usize) -> String {
 
 /// Capitalised words that are not names.
 fn is_function_cap(w: &str) -> bool {
-
     FUNCTION_CAPS.contains(&w)
 }
 
@@ -1516,7 +1537,6 @@ fn negated(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     let mut steps = 0;
     while k > a && steps < 4 {
-        let w = t.norm(k - 1);
         if NEGATORS.at(t, k - 1) {
             return true;
         }
@@ -1566,8 +1586,7 @@ fn is_passive(
     let mut j = tr.last + 1;
     while j < b && j <= tr.last + 3 {
         if t.norm(j) == "by" {
-            return tr.form == FormKind::Participle
-                || (k > a && !AUXILIARIES.at(t, k - 1));
+            return tr.form == FormKind::Participle || (k > a && !AUXILIARIES.at(t, k - 1));
         }
         if t.toks[j].kind == Kind::Punct {
             break;
@@ -1630,10 +1649,8 @@ fn subject(
                 p -= 1;
             }
             // ("announced it would free": a mention right before our verb group is its subject)
-            let adjacent = (m.last + 1..head).all(|i| {
-                let x = t.norm(i);
-                AUXILIARIES.at(t, i) || ADVERBS.at(t, i) || NEGATORS.at(t, i)
-            });
+            let adjacent = (m.last + 1..head)
+                .all(|i| AUXILIARIES.at(t, i) || ADVERBS.at(t, i) || NEGATORS.at(t, i));
             if p > a && verbish[p - 1 - a] && !adjacent {
                 crossed_verb = true;
             }
@@ -1879,10 +1896,20 @@ fn nearest_date(ds: &[&DateMention], head: usize) -> Option<NaiveDate> {
 /// Updates the article memory with the mentions of a sentence.
 fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
     let named = |m: &&Mention| m.resolved() && !m.pronoun;
-    if let Some(m) = ms.iter().rev().filter(named).find(|m| m.kind == ActorKind::Person) {
+    if let Some(m) = ms
+        .iter()
+        .rev()
+        .filter(named)
+        .find(|m| m.kind == ActorKind::Person)
+    {
         ctx.last_person = Some(m.clone());
     }
-    if let Some(m) = ms.iter().rev().filter(named).find(|m| m.kind != ActorKind::Person) {
+    if let Some(m) = ms
+        .iter()
+        .rev()
+        .filter(named)
+        .find(|m| m.kind != ActorKind::Person)
+    {
         ctx.last_thing = Some(m.clone());
     }
     for m in ms.iter().filter(named) {
@@ -1892,7 +1919,11 @@ fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
     }
     // the last coordinated group of named actors
     let last_group = (0..ms.len()).rev().find(|&k| {
-        named(&&ms[k]) && (0..ms.len()).filter(|&j| groups[j] == groups[k] && ms[j].resolved()).count() > 1
+        named(&&ms[k])
+            && (0..ms.len())
+                .filter(|&j| groups[j] == groups[k] && ms[j].resolved())
+                .count()
+                > 1
     });
     if let Some(k) = last_group {
         ctx.last_group = (0..ms.len())
@@ -1945,8 +1976,6 @@ fn untargeted_ok(code: &str) -> bool {
         Some("10" | "11" | "12" | "13" | "14" | "15" | "17" | "18" | "19" | "20")
     )
 }
-
-
 
 /// A light verb stands before the noun head (skipping determiners, adjectives, particles).
 fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {

@@ -291,7 +291,10 @@ impl VerbIndex {
     /// Patterns headed by token `i`, with the form the token has.
     pub fn heads_at(&self, t: &Tokens, i: usize) -> &[(u32, FormKind)] {
         let id = self.id(t, i);
-        self.heads.get(id as usize).map(|v| v.as_slice()).unwrap_or(&[])
+        self.heads
+            .get(id as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Token `i` is a form of some verb head.

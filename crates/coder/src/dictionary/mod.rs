@@ -399,5 +399,8 @@ impl Dictionaries {
 
 /// An actor code: 3..=15 upper-case ASCII letters, a multiple of three.
 pub fn valid_actor_code(c: &str) -> bool {
-    !c.is_empty() && c.len() % 3 == 0 && c.len() <= 15 && c.bytes().all(|b| b.is_ascii_uppercase())
+    !c.is_empty()
+        && c.len().is_multiple_of(3)
+        && c.len() <= 15
+        && c.bytes().all(|b| b.is_ascii_uppercase())
 }

@@ -177,7 +177,7 @@ fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
     }
     if t.norm(p) != "." {
         // ! and ?: end unless followed by a lower-case word
-        return !(next.kind == Kind::Word && !next.cap);
+        return next.kind != Kind::Word || next.cap;
     }
     if p > 0 {
         let prev = t.norm(p - 1);
@@ -224,7 +224,7 @@ const AGENCIES: &[&str] = &[
 /// `GUANTANAMO BAY NAVAL BASE, Cuba Aug. 26, 2004 -`, `Washington:`.
 fn find_dateline(doc: &mut Document) {
     let t = &doc.tokens;
-    for s in &doc.sentences {
+    if let Some(s) = doc.sentences.first() {
         let a = s.first;
         let limit = s.end_tok.min(a + 24);
         let mut i = a;
@@ -307,7 +307,6 @@ fn find_dateline(doc: &mut Document) {
             }
             i += 1;
         }
-        return;
     }
 }
 

@@ -73,8 +73,12 @@ impl Tokens {
             return None;
         }
         // token norms start after their leading space, in order
-        let first = self.toks.partition_point(|t| (t.norm_start as usize) < s + 1);
-        let last = self.toks.partition_point(|t| (t.norm_start as usize) < e - 1);
+        let first = self
+            .toks
+            .partition_point(|t| (t.norm_start as usize) < s + 1);
+        let last = self
+            .toks
+            .partition_point(|t| (t.norm_start as usize) < e - 1);
         (first < self.toks.len() && last > first).then(|| (first, last - 1))
     }
 }
@@ -99,7 +103,9 @@ fn clitic_len(rest: &str) -> Option<usize> {
         .find(|cl| {
             b.len() >= cl.len()
                 && b[..cl.len()].eq_ignore_ascii_case(cl.as_bytes())
-                && !rest.get(cl.len()..).is_some_and(|r| r.starts_with(is_word_char))
+                && !rest
+                    .get(cl.len()..)
+                    .is_some_and(|r| r.starts_with(is_word_char))
         })
         .map(|cl| cl.len())
 }
@@ -196,7 +202,6 @@ pub fn tokenize(text: &str) -> Tokens {
             if wb.len() > 3 && wb[wb.len() - 3..].eq_ignore_ascii_case(b"n't") {
                 let split = start + wb.len() - 3;
                 push(&mut out, text, start, split, Kind::Word, newlines);
-                newlines = 0;
                 push_norm(&mut out, text, split, j, Kind::Word, "not", 0);
             } else {
                 let kind = if c.is_ascii_digit() {
@@ -243,7 +248,15 @@ fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm:
 }
 
 /// Appends a token; its lower-case form is `norm`, or the text lower-cased in place.
-fn push_with(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm: Option<&str>, nl: u8) {
+fn push_with(
+    out: &mut Tokens,
+    text: &str,
+    s: usize,
+    e: usize,
+    kind: Kind,
+    norm: Option<&str>,
+    nl: u8,
+) {
     let raw = &text[s..e];
     let (mut cap, mut any_upper, mut any_lower, mut letters) = (false, false, false, 0usize);
     out.norm.push(' ');
@@ -269,7 +282,15 @@ fn push_with(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm:
             }
         }
     } else {
-        push_unicode(out, raw, norm.is_none(), &mut cap, &mut any_upper, &mut any_lower, &mut letters);
+        push_unicode(
+            out,
+            raw,
+            norm.is_none(),
+            &mut cap,
+            &mut any_upper,
+            &mut any_lower,
+            &mut letters,
+        );
     }
     if let Some(n) = norm {
         out.norm.push_str(n);
