@@ -593,19 +593,37 @@ impl Coder {
                     modifier
                 };
                 // "talks between Khartoum and Darfur rebels": the participants
-                let between = if noun && tr.last + 2 < b && t.norm(tr.last + 1) == "between" {
-                    mentions.iter().position(|m| {
-                        m.resolved() && m.first > tr.last + 1 && m.first <= tr.last + 3
-                    })
+                let btw = if t.norm(tr.last) == "between" {
+                    Some(tr.last)
+                } else if tr.last + 1 < b && t.norm(tr.last + 1) == "between" {
+                    Some(tr.last + 1)
                 } else {
                     None
                 };
+                let between = btw.filter(|_| noun).and_then(|w| {
+                    mentions
+                        .iter()
+                        .position(|m| m.resolved() && m.first > w && m.first <= w + 2)
+                });
                 let subj = modifier.or_else(|| {
-                    if fallback_ok {
-                        subject(t, &mentions, &verbish, a, tr.head, noun)
-                    } else {
-                        None
+                    if !fallback_ok {
+                        return None;
                     }
+                    subject(t, &mentions, &verbish, a, tr.head, noun)
+                        // "X gave a speech and met Y": the first verb's subject
+                        .or_else(|| {
+                            coordinated_verb(t, &verbish, a, tr.head)
+                                .and_then(|v| subject(t, &mentions, &verbish, a, v, false))
+                        })
+                        // "X held talks ... during a visit to Beirut": a meeting noun's
+                        // participant is the clause's subject
+                        .or_else(|| {
+                            let in_pp = (tr.head.saturating_sub(3).max(a)..tr.head)
+                                .any(|i| PREPOSITIONS.at(t, i));
+                            (noun && code.starts_with("04") && in_pp)
+                                .then(|| main_subject(t, &mentions, &verbish, a, tr.head))
+                                .flatten()
+                        })
                 });
                 let tk = target_from[k].map(|j| &triggers[j]).unwrap_or(tr);
                 let src_code = subj.map(|x| mentions[x].code.as_str()).unwrap_or("");
@@ -657,9 +675,43 @@ impl Coder {
             if targets.is_empty() && complement {
                 continue;
             }
+            // "received weapons from X": X is the actor, the subject the target
+            let (sources, targets) = if pat.reverse && code_override[k].is_none() {
+                if targets.is_empty() {
+                    continue;
+                }
+                (targets, sources)
+            } else {
+                (sources, targets)
+            };
             let date = nearest_date(&sdates, tr.head).or(anchor);
             let action_text = span_text(doc, tr.head, tr.last);
             let strength = pat.words.len() as i32 + if targets.is_empty() { 0 } else { 2 };
+            let mut reciprocal: Vec<Candidate> = Vec::new();
+            // a plain statement (010) is coded only with an addressee right after it
+            // ("told the UN", "addressed parliament"), not with a participant of its content
+            if code == "010" && !targets.iter().any(|&y| mentions[y].first <= tr.last + 3) {
+                continue;
+            }
+            // hosting a visit implies the guest's visit: 043 X->Y gives 042 Y->X
+            if code == "043" {
+                for &x in &sources {
+                    for &y in &targets {
+                        if mentions[y].first != mentions[x].first {
+                            reciprocal.push(Candidate {
+                                source: (mentions[y].code.clone(), span_text(doc, mentions[y].first, mentions[y].last)),
+                                target: Some((mentions[x].code.clone(), span_text(doc, mentions[x].first, mentions[x].last))),
+                                code: "042".to_string(),
+                                action_text: action_text.clone(),
+                                date,
+                                sentence: sref.clone(),
+                                strength: strength - 1,
+                            });
+                        }
+                    }
+                }
+            }
+            out.append(&mut reciprocal);
             let mut emit = |s: &Mention, tg: Option<&Mention>| {
                 if let Some(tg) = tg {
                     if tg.first == s.first {
@@ -842,7 +894,6 @@ impl Coder {
                     && matches!(t.norm(i - 2), "a" | "an" | "the")
                     && t.toks[i - 1].kind == Kind::Word
                     && !(i > a && ADVERBS.at(t, i - 1))
-                    && !prev.ends_with("ly")
                 {
                     return false;
                 }
@@ -1782,6 +1833,8 @@ fn object(
     let visit = matches!(code, "042" | "043" | "044" | "0331" | "036");
     let pattern_prep = words.last().map(|w| w.word.as_str());
     let limit = b.min(tr.last + 18);
+    // the place of the act, when nothing else is its target ("met in Zurich")
+    let mut place: Option<usize> = None;
     for (k, m) in ms.iter().enumerate() {
         if m.first <= tr.head || m.first > limit {
             continue;
@@ -1802,14 +1855,14 @@ fn object(
                 )
         });
         if barrier {
-            return None;
+            return place;
         }
         if m.pronoun && !m.resolved() {
             continue;
         }
         // ", Japanese officials said": the attribution ends the clause
         if m.last + 1 < b && SPEECH.at(t, m.last + 1) {
-            return None;
+            return place;
         }
         // "praised his meeting with Putin": a possessive pointing back at the subject
         if m.pronoun
@@ -1832,6 +1885,14 @@ fn object(
         let prep = prev_word(t, m.first, tr.last);
         if let Some(p) = prep {
             if LOCATIVE.contains(&p) && !(visit || pattern_prep == Some(p)) {
+                if place.is_none()
+                    && physical_act(code)
+                    && m.resolved()
+                    && m.kind == ActorKind::Country
+                    && matches!(p, "in" | "inside" | "at")
+                {
+                    place = Some(k);
+                }
                 continue;
             }
         }
@@ -1851,7 +1912,7 @@ fn object(
         }
         return Some(k);
     }
-    None
+    place
 }
 
 /// The word before a mention, skipping determiners and modifiers (not before `floor`).
@@ -2101,4 +2162,23 @@ impl std::ops::Index<&usize> for HitAt {
     fn index(&self, i: &usize) -> &Hit {
         self.get(i).unwrap_or_else(|| unreachable!("no hit at {i}"))
     }
+}
+
+/// Acts that happen at a place, so that the place can stand for their target when no
+/// participant is named: meetings and visits, protests, force.
+fn physical_act(code: &str) -> bool {
+    matches!(code.get(..2), Some("04" | "14" | "15" | "17" | "18" | "19" | "20"))
+}
+
+/// "X gave a speech and met Y": for a verb right after "and" (through "to" or adverbs),
+/// the head of the verb coordinated before it.
+fn coordinated_verb(t: &Tokens, verbish: &[bool], a: usize, head: usize) -> Option<usize> {
+    let mut k = head;
+    while k > a && (ADVERBS.at(t, k - 1) || t.norm(k - 1) == "to") {
+        k -= 1;
+    }
+    if k == a || t.norm(k - 1) != "and" {
+        return None;
+    }
+    (a..k - 1).rev().find(|&i| verbish[i - a])
 }

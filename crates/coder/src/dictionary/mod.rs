@@ -130,6 +130,8 @@ pub struct VerbPattern {
     pub words: Vec<PatternWord>,
     /// The pattern as written.
     pub text: String,
+    /// Roles are reversed: the subject is the target ("received weapons from X": X gave).
+    pub reverse: bool,
     /// Where it was defined.
     pub origin: Origin,
 }

@@ -248,6 +248,10 @@ fn verb_line(d: &mut Dictionaries, line: &str, o: &Origin) -> Result<(), String>
         .split_once(':')
         .ok_or_else(|| "expected `CODE: pattern | pattern ...`".to_string())?;
     let code = code.trim();
+    let (reverse, code) = match code.strip_prefix('<') {
+        Some(c) => (true, c.trim()),
+        None => (false, code),
+    };
     let code = if code == "---" {
         None
     } else if code.len() >= 3 && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_digit()) {
@@ -302,6 +306,7 @@ fn verb_line(d: &mut Dictionaries, line: &str, o: &Origin) -> Result<(), String>
             head,
             words: pw,
             text: words.join(" "),
+            reverse,
             origin: o.clone(),
         });
     }
