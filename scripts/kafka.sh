@@ -260,21 +260,28 @@ cmd_start() {
     die "formatting the storage in $RUN_DIR/data failed"
   fi
 
-  # A new session, stdin/stdout/stderr detached, so the broker outlives this
-  # script and never holds the caller's pipes open.
-  # shellcheck disable=SC2086
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+  # A new session, stdin/stdout/stderr detached and every other inherited
+  # descriptor closed, so the broker outlives this script and never holds a
+  # caller's pipe (or our lock) open.
+  # shellcheck disable=SC2016,SC2086
+  setsid bash -c 'echo $$ >"$1"; shift
+    for fd in /proc/$$/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null; done
+    exec "$@"' _ "$PID_FILE" \
     "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$RUN_DIR/log4j2.properties" \
     -cp "$LIBS/*" kafka.Kafka "$RUN_DIR/server.properties" \
-    </dev/null >"$OUT_FILE" 2>&1 9>&- &
+    </dev/null >"$OUT_FILE" 2>&1 &
   local i
   for i in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || die "the broker did not start (no pid in $PID_FILE)"
   say "Kafka $KAFKA_VERSION starting (pid $pid) on $BOOTSTRAP, controller 127.0.0.1:$CPORT, run dir $RUN_DIR"
 
-  local deadline=$((SECONDS + READY_TIMEOUT)) cfg
+  # Ready when the listener accepts connections and the broker has logged
+  # "Kafka Server started" (KafkaRaftServer logs it once the broker is unfenced
+  # and RUNNING). Should that line never come (another log format), fall back
+  # to asking the broker itself with the admin tool (one JVM start, ~2 s).
+  local deadline=$((SECONDS + READY_TIMEOUT)) cfg open_since=""
   cfg="$(admin_config)"
   while :; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -282,10 +289,16 @@ cmd_start() {
       rm -f "$PID_FILE"
       die "the broker exited during start-up (logs in $LOG_DIR)"
     fi
-    if port_open "$PORT" &&
-      run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
-        --command-config "$cfg" --list >/dev/null 2>&1; then
-      break
+    if port_open "$PORT"; then
+      : "${open_since:=$SECONDS}"
+      if grep -q 'Kafka Server started' "$LOG_FILE" 2>/dev/null; then
+        break
+      fi
+      if ((SECONDS - open_since >= 10)) &&
+        run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
+          --command-config "$cfg" --list >/dev/null 2>&1; then
+        break
+      fi
     fi
     if ((SECONDS >= deadline)); then
       log_tail
@@ -293,7 +306,7 @@ cmd_start() {
       rm -f "$PID_FILE"
       die "the broker was not ready within ${READY_TIMEOUT} s (killed; logs in $LOG_DIR)"
     fi
-    sleep 0.5
+    sleep 0.2
   done
   say "Kafka ready in $((SECONDS - t0)) s"
   echo "KAFKA_BOOTSTRAP=$BOOTSTRAP"
@@ -391,7 +404,7 @@ tool_class() {
     consumer-groups) echo org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
     groups) echo org.apache.kafka.tools.GroupsCommand ;;
     get-offsets) echo org.apache.kafka.tools.GetOffsetShell ;;
-    configs) echo org.apache.kafka.admin.ConfigCommand ;;
+    configs) echo kafka.admin.ConfigCommand ;;
     delete-records) echo org.apache.kafka.tools.DeleteRecordsCommand ;;
     *.*) echo "$1" ;;
     *) return 1 ;;
@@ -410,7 +423,7 @@ Runs a Kafka $KAFKA_VERSION command-line tool with the cached jars. NAME is one 
   consumer-groups   org.apache.kafka.tools.consumer.group.ConsumerGroupCommand
   groups            org.apache.kafka.tools.GroupsCommand
   get-offsets       org.apache.kafka.tools.GetOffsetShell
-  configs           org.apache.kafka.admin.ConfigCommand
+  configs           kafka.admin.ConfigCommand
   delete-records    org.apache.kafka.tools.DeleteRecordsCommand
 The tools take --bootstrap-server 127.0.0.1:PORT themselves.
 EOF

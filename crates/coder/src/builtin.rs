@@ -18,6 +18,7 @@ pub const FILES: &[(FileKind, &str, &str)] = &[
     dict!(Actors, "actors/countries.txt"),
     dict!(Actors, "actors/organizations.txt"),
     dict!(Actors, "actors/armed_groups.txt"),
+    dict!(Actors, "actors/regions.txt"),
     dict!(Actors, "actors/leaders.txt"),
     dict!(Agents, "agents.txt"),
     dict!(Verbs, "verbs/01-09.txt"),

@@ -317,6 +317,24 @@ impl Coder {
         }
         let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title");
         let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
+        // "US and British activists": a bare country adjective shares the next agent
+        for k in 0..mentions.len().saturating_sub(1) {
+            let (p, q) = (&mentions[k], &mentions[k + 1]);
+            let joined = q.first == p.last + 2 && matches!(t.norm(p.last + 1), "and" | "or" | ",");
+            if joined
+                && p.resolved()
+                && p.agent_code.is_none()
+                && p.kind == ActorKind::Country
+                && p.code.len() == 3
+            {
+                if let (Some(ac), true) = (q.agent_code.clone(), q.code.len() == 6) {
+                    let m = &mut mentions[k];
+                    m.code.push_str(&ac);
+                    m.agent_code = Some(ac);
+                    m.modifier_only = false;
+                }
+            }
+        }
         let mut groups = coordinate(t, &mentions, a);
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
@@ -474,7 +492,9 @@ impl Coder {
                 continue;
             }
             // "seeking to deepen ties", "wants to help": an intent to cooperate (03x)
-            if INTENT_TO_COOPERATE.at(t, gov) {
+            // ("Bush's plan to withdraw": a noun after a determiner states no intent)
+            let noun_use = gov > a && DETERMINERS.at(t, gov - 1);
+            if INTENT_TO_COOPERATE.at(t, gov) && !noun_use {
                 if let Some(ic) = code.as_deref().and_then(intent_code) {
                     code_override[k] = Some(ic.to_string());
                 }
@@ -1904,6 +1924,7 @@ fn object(
             if (m.agent_word.is_some() || m.name.is_some())
                 && prep.is_none()
                 && m.first > tr.last
+                && m.first <= tr.last + 3
                 && !adjective
             {
                 return None;
