@@ -55,7 +55,7 @@ parse_port() {
       *) ARGS+=("$1"); shift ;;
     esac
   done
-  [[ "$PORT" =~ ^[0-9]+$ ]] && ((PORT > 0 && PORT < 65535)) || die "bad port: $PORT"
+  if ! [[ "$PORT" =~ ^[0-9]+$ ]] || ((PORT < 1 || PORT > 65534)); then die "bad port: $PORT"; fi
   CPORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
   RUN_DIR="${KAFKA_RUN_DIR:-/tmp/demarche-kafka-$PORT}"
   PID_FILE="$RUN_DIR/kafka.pid"
@@ -89,8 +89,9 @@ cmd_fetch() {
   rm -rf "$tmp"
   say "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS ..."
   local t0=$SECONDS
+  # (Debian's Maven 3.8 prints stray colour codes even in batch mode: strip them.)
   if ! mvn -B -q -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp" -DincludeScope=runtime >&2; then
+    -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed for $POM"
   fi
@@ -98,7 +99,7 @@ cmd_fetch() {
   rm -rf "$LIBS"
   mv "$tmp" "$LIBS"
   pom_sum >"$KAFKA_HOME/.fetched"
-  say "fetched $(ls "$LIBS" | wc -l) jars, $(du -sh "$LIBS" | cut -f1), in $((SECONDS - t0)) s"
+  say "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars, $(du -sh "$LIBS" | cut -f1), in $((SECONDS - t0)) s"
 }
 
 check_java() {
@@ -271,8 +272,7 @@ cmd_start() {
     -Dlog4j2.configurationFile="$RUN_DIR/log4j2.properties" \
     -cp "$LIBS/*" kafka.Kafka "$RUN_DIR/server.properties" \
     </dev/null >"$OUT_FILE" 2>&1 &
-  local i
-  for i in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
+  for _ in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || die "the broker did not start (no pid in $PID_FILE)"
   say "Kafka $KAFKA_VERSION starting (pid $pid) on $BOOTSTRAP, controller 127.0.0.1:$CPORT, run dir $RUN_DIR"
@@ -364,15 +364,14 @@ cmd_stop() {
   fi
   say "stopping Kafka (pid $pid) on $BOOTSTRAP"
   kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 200); do
+  for _ in $(seq 200); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
     say "still running after 20 s: KILL"
     kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   kill -0 "$pid" 2>/dev/null && die "could not stop pid $pid"
   rm -rf "$RUN_DIR"

@@ -654,6 +654,13 @@ impl Coder {
                     .map(|n| n.head)
                     .unwrap_or(b);
                 let end = b.min(next_head.max(tk.last + 1));
+                // ... and before any other verb ("talks aimed at ending X")
+                // (a gerund in a prepositional phrase is no verb: "talks on improving X")
+                let end = (tk.last + 1..end)
+                    .find(|&i| {
+                        verbish[i - a] && !(t.norm(i).ends_with("ing") && PREPOSITIONS.at(t, i - 1))
+                    })
+                    .unwrap_or(end);
                 let obj = object(t, &mentions, tk, end, &code, &pat.words, src_code);
                 match between {
                     Some(x) => (Some(x), None),
@@ -719,8 +726,14 @@ impl Coder {
                     for &y in &targets {
                         if mentions[y].first != mentions[x].first {
                             reciprocal.push(Candidate {
-                                source: (mentions[y].code.clone(), span_text(doc, mentions[y].first, mentions[y].last)),
-                                target: Some((mentions[x].code.clone(), span_text(doc, mentions[x].first, mentions[x].last))),
+                                source: (
+                                    mentions[y].code.clone(),
+                                    span_text(doc, mentions[y].first, mentions[y].last),
+                                ),
+                                target: Some((
+                                    mentions[x].code.clone(),
+                                    span_text(doc, mentions[x].first, mentions[x].last),
+                                )),
                                 code: "042".to_string(),
                                 action_text: action_text.clone(),
                                 date,
@@ -1010,7 +1023,9 @@ impl Coder {
                             | "appears"
                     )
                     && !(i + 2 < b
-                        && (t.norm(i + 2).ends_with("ing") || t.norm(i + 2).ends_with("ed")));
+                        && (t.norm(i + 2).ends_with("ing") || t.norm(i + 2).ends_with("ed")))
+                    // "it would free": a subject; "it would be wrong": expletive
+                    && !(matches!(next, "would" | "will") && i + 2 < b && t.norm(i + 2) != "be");
                 // within the sentence first: the last compatible subject-like mention
                 let local = out
                     .iter()
@@ -1172,7 +1187,7 @@ impl Coder {
             }
             let w = t.norm(j);
             // possessive: "Russia's top diplomat"
-            if (w == "'s" || w == "'") && (owner.is_some() || person.is_some()) && agent.is_none() {
+            if (w == "'s" || w == "'") && (owner.is_some() || person.is_some()) {
                 if let Some(k) = agent_within(t, hit_at, j + 1, b, 2, self) {
                     let n = hit_at[&k];
                     absorb(&n, &mut owner, &mut person, &mut agent);
@@ -1669,7 +1684,13 @@ fn is_passive(
     if ms.iter().any(|m| m.last + 1 == tr.head) {
         for j in tr.last + 1..b {
             let w = t.norm(j);
-            if matches!(w, "," | ";" | "." | "\"") || CLAUSE_BARRIERS.at(t, j) || w == "that" {
+            if matches!(w, "," | ";" | "." | "\"")
+                || CLAUSE_BARRIERS.at(t, j)
+                || w == "that"
+                || PERSON_PRONOUNS.at(t, j)
+                || THING_PRONOUNS.at(t, j)
+                || PLURAL_PRONOUNS.at(t, j)
+            {
                 break;
             }
             if matches!(
@@ -1880,7 +1901,14 @@ fn object(
         if m.pronoun && !m.resolved() {
             continue;
         }
-        // ", Japanese officials said": the attribution ends the clause
+        // ", Japanese officials said", ", US Deputy Secretary of Energy X said": the
+        // attribution ends the clause
+        let said = (m.last + 1..b.min(m.last + 8))
+            .take_while(|&i| t.toks[i].kind != Kind::Punct)
+            .any(|i| SPEECH.at(t, i));
+        if said && m.first > 0 && t.norm(m.first - 1) == "," {
+            return place;
+        }
         if m.last + 1 < b && SPEECH.at(t, m.last + 1) {
             return place;
         }
@@ -2188,18 +2216,32 @@ impl std::ops::Index<&usize> for HitAt {
 /// Acts that happen at a place, so that the place can stand for their target when no
 /// participant is named: meetings and visits, protests, force.
 fn physical_act(code: &str) -> bool {
-    matches!(code.get(..2), Some("04" | "14" | "15" | "17" | "18" | "19" | "20"))
+    // (015: a claim of responsibility is located by the act it claims)
+    code == "015"
+        || matches!(
+            code.get(..2),
+            Some("04" | "14" | "15" | "17" | "18" | "19" | "20")
+        )
 }
 
 /// "X gave a speech and met Y": for a verb right after "and" (through "to" or adverbs),
 /// the head of the verb coordinated before it.
 fn coordinated_verb(t: &Tokens, verbish: &[bool], a: usize, head: usize) -> Option<usize> {
     let mut k = head;
-    while k > a && (ADVERBS.at(t, k - 1) || t.norm(k - 1) == "to") {
+    while k > a && ADVERBS.at(t, k - 1) {
         k -= 1;
     }
-    if k == a || t.norm(k - 1) != "and" {
+    // "sent a team to help": a purpose infinitive shares the previous verb's subject
+    let purpose = k > a && t.norm(k - 1) == "to";
+    if purpose {
+        k -= 1;
+        while k > a && ADVERBS.at(t, k - 1) {
+            k -= 1;
+        }
+    }
+    if k == a || (!purpose && t.norm(k - 1) != "and") {
         return None;
     }
-    (a..k - 1).rev().find(|&i| verbish[i - a])
+    let stop = if purpose { k } else { k - 1 };
+    (a..stop).rev().find(|&i| verbish[i - a])
 }

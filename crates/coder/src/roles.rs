@@ -411,7 +411,21 @@ pub static SPEECH: WordSet = WordSet::new(
 pub fn symmetric(code: &str) -> bool {
     let r = code.get(..2).unwrap_or("");
     matches!(r, "04" | "19") && code != "042" && code != "043"
-        || matches!(code, "057" | "036" | "061" | "062" | "063" | "064" | "0871")
+        || matches!(
+            code,
+            "057"
+                | "030"
+                | "031"
+                | "032"
+                | "036"
+                | "050"
+                | "060"
+                | "061"
+                | "062"
+                | "063"
+                | "064"
+                | "0871"
+        )
 }
 
 /// The CAMEO code for an intended violent act: threaten with military force and kin.
