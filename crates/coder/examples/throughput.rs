@@ -1,5 +1,5 @@
 // Throughput probe: codes a JSONL file of articles in memory, best of 3 passes.
-// usage: cargo run --release --example quick -p demarche-coder -- FILE.jsonl
+// usage: cargo run --release --example throughput -p demarche-coder -- FILE.jsonl
 use demarche_coder::{Article, Coder};
 use std::time::Instant;
 fn main() {
