@@ -77,6 +77,12 @@ pub struct DictionaryArgs {
     /// compiled-in defaults.
     #[arg(long, value_name = "DIR", env = "DEMARCHE_DICTIONARIES")]
     pub dictionaries: Option<PathBuf>,
+
+    /// Add a dictionary file of one kind on top of the defaults (or of --dictionaries),
+    /// e.g. `actors:local-leaders.txt`; KIND is actors, agents, verbs, irregular or
+    /// discards. Repeatable; a phrase defined again later wins.
+    #[arg(long = "add-dictionary", value_name = "KIND:FILE", value_parser = crate::config::parse_extra)]
+    pub add: Vec<(demarche_coder::FileKind, PathBuf)>,
 }
 
 /// How input articles are read and coded.

@@ -49,15 +49,39 @@ pub enum ConfigError {
 pub struct CoderConfig {
     /// A directory replacing the compiled-in dictionaries; `None`: the defaults.
     pub dictionaries: Option<PathBuf>,
+    /// Extra files loaded after those, each with its kind; later entries win.
+    pub extra: Vec<(FileKind, PathBuf)>,
+}
+
+/// Parses `KIND:FILE` (`actors:my-actors.txt`) for `--add-dictionary`.
+pub fn parse_extra(s: &str) -> Result<(FileKind, PathBuf), String> {
+    let (kind, file) = s
+        .split_once(':')
+        .ok_or_else(|| format!("expected KIND:FILE, got {s:?}"))?;
+    let kind = FileKind::parse(kind).ok_or_else(|| {
+        format!("unknown dictionary kind {kind:?}: expected actors, agents, verbs, irregular or discards")
+    })?;
+    if file.is_empty() {
+        return Err("no file after KIND:".into());
+    }
+    Ok((kind, PathBuf::from(file)))
 }
 
 impl CoderConfig {
     /// A builder loaded with the configured dictionaries (not yet checked or built).
     pub fn builder(&self) -> Result<CoderBuilder, ConfigError> {
-        match &self.dictionaries {
-            None => Ok(CoderBuilder::with_defaults()),
-            Some(dir) => load_dictionary_dir(dir),
+        let mut builder = match &self.dictionaries {
+            None => CoderBuilder::with_defaults(),
+            Some(dir) => load_dictionary_dir(dir)?,
+        };
+        for (kind, path) in &self.extra {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+                path: path.clone(),
+                source,
+            })?;
+            builder.add_str(*kind, &path.display().to_string(), &text);
         }
+        Ok(builder)
     }
 
     /// A name for log lines: the directory, or `built-in`.
@@ -209,6 +233,7 @@ mod tests {
     fn project_dir_counts_like_defaults() {
         let dir = CoderConfig {
             dictionaries: Some(project_dictionaries()),
+            extra: Vec::new(),
         };
         let from_dir = dir.builder().unwrap().dictionaries().stats();
         let defaults = CoderConfig::default()

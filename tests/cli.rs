@@ -446,3 +446,49 @@ fn broken_dictionaries(root: &Path) -> PathBuf {
     .unwrap();
     dir
 }
+
+#[test]
+fn add_dictionary_extends_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "a.jsonl",
+        &format!(
+            "{}\n",
+            json!({"id": "x", "published_at": "2005-01-01", "text": "Zorblax Quenton condemned Syria."})
+        ),
+    );
+    // without the extra file the unknown name codes nothing
+    let out = demarche()
+        .args(["extract", "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(events_of(&out.stdout).is_empty());
+    let extra = write(
+        dir.path(),
+        "extra.txt",
+        "@kind person\nZorblax Quenton => ISRGOV 2004..2006; ISR\n",
+    );
+    let out = demarche()
+        .args(["extract", "--input"])
+        .arg(&input)
+        .arg("--add-dictionary")
+        .arg(format!("actors:{}", extra.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let events = events_of(&out.stdout);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["source"]["code"], "ISRGOV");
+    assert_eq!(events[0]["target"]["code"], "SYR");
+    // a bad kind is refused with the accepted kinds named
+    demarche()
+        .args(["extract", "--add-dictionary", "people:x.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "expected actors, agents, verbs, irregular or discards",
+        ));
+}

@@ -19,6 +19,7 @@ pub fn run(cmd: DictCommand) -> Result<ExitCode> {
 fn config(args: &DictionaryArgs) -> CoderConfig {
     CoderConfig {
         dictionaries: args.dictionaries.clone(),
+        extra: args.add.clone(),
     }
 }
 

@@ -101,6 +101,7 @@ pub fn open_output(path: &Path) -> Result<Box<dyn Write>> {
 pub fn load_coder(args: &DictionaryArgs) -> Result<Coder> {
     let config = CoderConfig {
         dictionaries: args.dictionaries.clone(),
+        extra: args.add.clone(),
     };
     let started = std::time::Instant::now();
     let builder = config.builder().map_err(|e| InputError(e.to_string()))?;
