@@ -67,6 +67,60 @@ pub enum Command {
     /// Inspect dictionaries: validate them or count their entries.
     #[command(subcommand)]
     Dict(DictCommand),
+
+    /// Run the Kafka worker: consume articles, code them, publish events.
+    ///
+    /// Reads articles from the input topics, codes them on all cores, writes one message
+    /// per event to the output topic (key = event_id) and undecodable input to the
+    /// dead-letter topic, and commits an input offset only after everything produced
+    /// from it is acknowledged (at least once). Serves /metrics, /healthz and /readyz.
+    /// SIGTERM or Ctrl-C: stop consuming, drain, commit, flush, exit 0.
+    ///
+    /// Settings come from --config FILE (see config.toml), then DEMARCHE_* environment
+    /// variables, then the flags below. --embedded starts an in-process Kafka cluster
+    /// seeded with sample articles and prints the events: a demo with no set-up.
+    Run(RunArgs),
+}
+
+/// `demarche run`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Configuration file (TOML; every key is documented in config.toml).
+    #[arg(long, short, value_name = "FILE", env = "DEMARCHE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Run on an in-process Kafka cluster seeded with the bundled sample articles, and
+    /// print the events as they arrive.
+    #[arg(long)]
+    pub embedded: bool,
+
+    /// Kafka bootstrap servers (overrides [kafka] brokers).
+    #[arg(long, value_name = "HOST:PORT,..")]
+    pub brokers: Option<String>,
+
+    /// Consumer group (overrides [kafka] group_id).
+    #[arg(long, value_name = "GROUP")]
+    pub group_id: Option<String>,
+
+    /// Input topic; repeat for several (overrides [kafka] input_topics).
+    #[arg(long = "input-topic", value_name = "TOPIC")]
+    pub input_topic: Vec<String>,
+
+    /// Output topic for events (overrides [kafka] output_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub output_topic: Option<String>,
+
+    /// Dead-letter topic (overrides [kafka] dead_letter_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub dead_letter_topic: Option<String>,
+
+    /// Address of the metrics and health endpoints (overrides [metrics] listen).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// Stop (cleanly, as on SIGTERM) after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub run_for: Option<u64>,
 }
 
 /// Where the coder's dictionaries come from.

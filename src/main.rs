@@ -7,7 +7,10 @@
 mod cli;
 mod commands;
 mod config;
+mod http;
+mod kafka;
 mod message;
+mod metrics;
 
 use clap::Parser;
 use cli::{Cli, LogFormat};

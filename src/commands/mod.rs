@@ -8,6 +8,7 @@
 pub mod dict;
 pub mod eval;
 pub mod extract;
+pub mod run;
 
 use crate::cli::{CodingArgs, Command, DictionaryArgs};
 use crate::config::CoderConfig;
@@ -25,6 +26,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Dict(cmd) => dict::run(cmd),
+        Command::Run(args) => run::run(args),
     }
 }
 
@@ -99,10 +101,14 @@ pub fn open_output(path: &Path) -> Result<Box<dyn Write>> {
 /// Loads and compiles the coder. Dictionary errors are printed on stderr, one per line,
 /// and end the command with status 2.
 pub fn load_coder(args: &DictionaryArgs) -> Result<Coder> {
-    let config = CoderConfig {
+    build_coder(&CoderConfig {
         dictionaries: args.dictionaries.clone(),
         extra: args.add.clone(),
-    };
+    })
+}
+
+/// Loads and compiles the coder from coder settings (as [`load_coder`]).
+pub fn build_coder(config: &CoderConfig) -> Result<Coder> {
     let started = std::time::Instant::now();
     let builder = config.builder().map_err(|e| InputError(e.to_string()))?;
     let stats = builder.dictionaries().stats();

@@ -1,0 +1,13 @@
+//! The Kafka side of the worker: consumer context (rebalances, statistics), the
+//! at-least-once pipeline, and per-partition offset tracking.
+//!
+//! Delivery: an input offset is stored for commit only after every event produced from
+//! that article (or its dead letter) is acknowledged by the broker, and only when every
+//! earlier message of the partition is done too ([`offsets::OffsetTracker`]). Stored
+//! offsets are committed every second, on partition revocation (after draining the
+//! revoked partitions' in-flight work) and on shutdown.
+
+pub mod offsets;
+pub mod worker;
+
+pub use worker::{run, WorkerConfig};

@@ -1,0 +1,575 @@
+//! The worker loop: consume articles, code them on the blocking pool, produce events
+//! and dead letters, store offsets in order, commit, and shut down cleanly.
+
+use super::offsets::{OffsetTracker, Tp};
+use crate::message::{decode_article, DecodeError, DecodeOptions};
+use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind};
+use anyhow::{anyhow, Context as _, Result};
+use demarche_coder::{Article, Coder, Event};
+use futures::future::join_all;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
+};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::statistics::Statistics;
+use rdkafka::{ClientContext, TopicPartitionList};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+/// How the payload of an input message is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadFormat {
+    /// A JSON object (CONTRACT.md input article).
+    Json,
+    /// The payload is the article text itself.
+    Text,
+}
+
+/// Everything the worker needs to know, resolved from the configuration.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// librdkafka consumer properties (bootstrap, group, commit settings, pass-through).
+    pub consumer: Vec<(String, String)>,
+    /// librdkafka producer properties.
+    pub producer: Vec<(String, String)>,
+    /// Topics to consume.
+    pub input_topics: Vec<String>,
+    /// Topic for events.
+    pub output_topic: String,
+    /// Topic for dead letters.
+    pub dead_letter_topic: String,
+    /// Consumer group (for the dead-letter header).
+    pub group_id: String,
+    /// Articles read but not finished, at most.
+    pub max_in_flight: usize,
+    /// Larger payloads are dead-lettered as `too_large`.
+    pub max_article_bytes: usize,
+    /// JSON field names.
+    pub decode: DecodeOptions,
+    /// JSON or plain text payloads.
+    pub format: PayloadFormat,
+    /// How long to wait for in-flight work on revoke and shutdown.
+    pub drain_timeout: Duration,
+}
+
+/// State shared by the loop, the message tasks and the consumer callbacks.
+struct Shared {
+    tracker: Mutex<OffsetTracker>,
+    drained: Condvar,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    drain_timeout: Duration,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, OffsetTracker> {
+        self.tracker.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Consumer callbacks: statistics (lag, broker state), errors, rebalances, commits.
+struct Ctx {
+    shared: Arc<Shared>,
+}
+
+impl ClientContext for Ctx {
+    fn stats(&self, s: Statistics) {
+        let m = &self.shared.metrics;
+        for (topic, t) in &s.topics {
+            for (p, part) in &t.partitions {
+                if *p >= 0 && part.consumer_lag >= 0 {
+                    m.set_consumer_lag(topic, *p, part.consumer_lag);
+                }
+            }
+        }
+        let up = s.brokers.values().any(|b| b.state == "UP");
+        if up {
+            self.shared.health.set_ready(true, "");
+        } else if !s.brokers.is_empty() {
+            self.shared.health.set_ready(false, "no broker connection");
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.shared.metrics.error(ErrorKind::Broker);
+        if error.rdkafka_error_code() == Some(RDKafkaErrorCode::AllBrokersDown) {
+            self.shared.health.set_ready(false, "all brokers down");
+        }
+        tracing::warn!(%error, reason, "kafka client error");
+    }
+}
+
+impl ConsumerContext for Ctx {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let m = &self.shared.metrics;
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                m.rebalance(RebalanceKind::Assign);
+                tracing::info!(partitions = tpl.count(), "partitions assigned");
+            }
+            Rebalance::Revoke(tpl) => {
+                m.rebalance(RebalanceKind::Revoke);
+                let revoked: Vec<Tp> = tpl
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_string(), e.partition()))
+                    .collect();
+                // drain the revoked partitions' in-flight work, bounded by the timeout
+                let deadline = Instant::now() + self.shared.drain_timeout;
+                let mut tracker = self.shared.lock();
+                while revoked.iter().any(|tp| tracker.pending(tp) > 0) {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        tracing::warn!(
+                            "drain timeout on revoke: in-flight articles will be re-delivered"
+                        );
+                        break;
+                    }
+                    tracker = self
+                        .shared
+                        .drained
+                        .wait_timeout(tracker, left)
+                        .map(|(g, _)| g)
+                        .unwrap_or_else(|e| e.into_inner().0);
+                }
+                for tp in &revoked {
+                    tracker.forget(tp);
+                    m.remove_partition(&tp.0, tp.1);
+                }
+                drop(tracker);
+                match consumer.commit_consumer_state(CommitMode::Sync) {
+                    Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+                    Err(e) => {
+                        m.error(ErrorKind::Commit);
+                        tracing::warn!(error = %e, "commit on revoke failed");
+                    }
+                }
+                tracing::info!(partitions = revoked.len(), "partitions revoked");
+            }
+            Rebalance::Error(e) => {
+                m.rebalance(RebalanceKind::Error);
+                tracing::warn!(error = %e, "rebalance error");
+            }
+        }
+    }
+
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, _rebalance: &Rebalance<'_>) {
+        if let Ok(a) = consumer.assignment() {
+            self.shared.metrics.set_assigned_partitions(a.count());
+        }
+    }
+
+    fn commit_callback(
+        &self,
+        result: rdkafka::error::KafkaResult<()>,
+        offsets: &TopicPartitionList,
+    ) {
+        if result.is_ok() {
+            for e in offsets.elements() {
+                if let rdkafka::Offset::Offset(o) = e.offset() {
+                    self.shared
+                        .metrics
+                        .set_committed_offset(e.topic(), e.partition(), o);
+                }
+            }
+        }
+    }
+}
+
+type Consumer_ = StreamConsumer<Ctx>;
+
+/// What coding one message gave.
+enum Outcome {
+    Events(Vec<Event>, f64),
+    DeadLetter(DeadLetterReason, String),
+}
+
+/// Runs the worker until `shutdown` is cancelled or a fatal error occurs. On the way
+/// out: readiness off, no more consumption, in-flight work drained (bounded by the drain
+/// timeout), offsets stored and committed, the producer flushed.
+pub async fn run(
+    cfg: WorkerConfig,
+    coder: Arc<Coder>,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+) -> Result<()> {
+    let shared = Arc::new(Shared {
+        tracker: Mutex::new(OffsetTracker::new()),
+        drained: Condvar::new(),
+        metrics: metrics.clone(),
+        health: health.clone(),
+        drain_timeout: cfg.drain_timeout,
+    });
+    let mut cc = ClientConfig::new();
+    for (k, v) in &cfg.consumer {
+        cc.set(k, v);
+    }
+    let consumer: Arc<Consumer_> = Arc::new(
+        cc.create_with_context(Ctx {
+            shared: shared.clone(),
+        })
+        .context("cannot create the Kafka consumer")?,
+    );
+    let topics: Vec<&str> = cfg.input_topics.iter().map(String::as_str).collect();
+    consumer
+        .subscribe(&topics)
+        .with_context(|| format!("cannot subscribe to {topics:?}"))?;
+    let mut pc = ClientConfig::new();
+    for (k, v) in &cfg.producer {
+        pc.set(k, v);
+    }
+    let producer: FutureProducer = pc.create().context("cannot create the Kafka producer")?;
+    let cfg = Arc::new(cfg);
+    let permits = Arc::new(Semaphore::new(cfg.max_in_flight));
+    let fatal = CancellationToken::new();
+    let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tracing::info!(topics = ?cfg.input_topics, output = %cfg.output_topic, "worker started");
+
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = fatal.cancelled() => break,
+            _ = tick.tick() => {
+                match consumer.commit_consumer_state(CommitMode::Async) {
+                    Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+                    Err(e) => { metrics.error(ErrorKind::Commit); tracing::warn!(error = %e, "commit failed"); }
+                }
+                metrics.set_producer_queue(producer.in_flight_count().max(0) as usize);
+                metrics.set_in_flight(shared.lock().total_pending());
+            }
+            permit = permits.clone().acquire_owned() => {
+                let Ok(permit) = permit else { break };
+                let msg = tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = fatal.cancelled() => break,
+                    m = consumer.recv() => m,
+                };
+                let msg = match msg {
+                    Ok(m) => m.detach(),
+                    Err(e) => {
+                        metrics.error(ErrorKind::Broker);
+                        tracing::warn!(error = %e, "consume error");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let tp: Tp = (msg.topic().to_string(), msg.partition());
+                shared.lock().start(&tp, msg.offset());
+                metrics.article_consumed();
+                let job = Job {
+                    cfg: cfg.clone(),
+                    coder: coder.clone(),
+                    producer: producer.clone(),
+                    consumer: consumer.clone(),
+                    shared: shared.clone(),
+                };
+                let fatal = fatal.clone();
+                let failure = failure.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = job.process(msg, tp).await {
+                        tracing::error!(error = %format!("{e:#}"), "stopping: a message could not be delivered");
+                        job.shared.metrics.error(ErrorKind::Produce);
+                        *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
+                        fatal.cancel();
+                    }
+                    drop(permit);
+                });
+            }
+        }
+    }
+
+    // shut down: stop consuming, drain, store, commit, flush
+    health.set_ready(false, "shutting down");
+    let deadline = Instant::now() + cfg.drain_timeout;
+    loop {
+        let pending = shared.lock().total_pending();
+        metrics.set_in_flight(pending);
+        if pending == 0 || fatal.is_cancelled() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            tracing::warn!(
+                pending,
+                "drain timeout: in-flight articles will be re-delivered"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    match consumer.commit_consumer_state(CommitMode::Sync) {
+        Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+        Err(e) => {
+            metrics.error(ErrorKind::Commit);
+            tracing::warn!(error = %e, "final commit failed");
+        }
+    }
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_secs(1));
+    if let Err(e) = producer.flush(left) {
+        tracing::warn!(error = %e, "producer flush incomplete");
+    }
+    consumer.unsubscribe();
+    let failure = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match failure {
+        Some(f) => Err(anyhow!("{f}")),
+        None => {
+            tracing::info!("worker stopped cleanly");
+            Ok(())
+        }
+    }
+}
+
+/// One message's work and the handles it needs.
+struct Job {
+    cfg: Arc<WorkerConfig>,
+    coder: Arc<Coder>,
+    producer: FutureProducer,
+    consumer: Arc<Consumer_>,
+    shared: Arc<Shared>,
+}
+
+impl Job {
+    async fn process(&self, msg: OwnedMessage, tp: Tp) -> Result<()> {
+        let offset = msg.offset();
+        let ts_ms = msg.timestamp().to_millis();
+        let outcome = {
+            let cfg = self.cfg.clone();
+            let coder = self.coder.clone();
+            let payload = msg.payload().map(<[u8]>::to_vec).unwrap_or_default();
+            let fallback_id = format!("{}/{}/{}", tp.0, tp.1, offset);
+            tokio::task::spawn_blocking(move || {
+                code_payload(&cfg, &coder, &payload, fallback_id, ts_ms)
+            })
+            .await
+            .context("coding task failed")?
+        };
+        let m = &self.shared.metrics;
+        match outcome {
+            Outcome::Events(events, secs) => {
+                m.article_coded(events.len(), secs);
+                if events.is_empty() {
+                    m.article_without_events();
+                }
+                let mut acks = Vec::with_capacity(events.len());
+                for e in &events {
+                    let value = serde_json::to_vec(e).context("cannot encode an event")?;
+                    let headers = OwnedHeaders::new()
+                        .insert(Header {
+                            key: "demarche.article.id",
+                            value: Some(e.article_id.as_bytes()),
+                        })
+                        .insert(Header {
+                            key: "demarche.input.topic",
+                            value: Some(tp.0.as_bytes()),
+                        })
+                        .insert(Header {
+                            key: "demarche.input.partition",
+                            value: Some(tp.1.to_string().as_bytes()),
+                        })
+                        .insert(Header {
+                            key: "demarche.input.offset",
+                            value: Some(offset.to_string().as_bytes()),
+                        });
+                    let rec = FutureRecord::to(&self.cfg.output_topic)
+                        .key(e.event_id.as_bytes())
+                        .payload(&value)
+                        .headers(headers);
+                    acks.push(self.enqueue(rec).await?);
+                }
+                for (ack, e) in join_all(acks).await.into_iter().zip(&events) {
+                    match ack {
+                        Ok(Ok(_)) => m.event_produced(&e.action.root, e.action.quad_class),
+                        Ok(Err((err, _))) => {
+                            return Err(anyhow!(
+                                "event {} of {} not delivered: {err}",
+                                e.event_id,
+                                e.article_id
+                            ))
+                        }
+                        Err(_) => {
+                            return Err(anyhow!(
+                                "event {} of {}: delivery cancelled",
+                                e.event_id,
+                                e.article_id
+                            ))
+                        }
+                    }
+                }
+                if ts_ms.is_some() && !events.is_empty() {
+                    if let Some(ts) = ts_ms {
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_millis() as i64)
+                            .unwrap_or(ts);
+                        m.end_to_end_latency(((now - ts).max(0) as f64) / 1000.0);
+                    }
+                }
+            }
+            Outcome::DeadLetter(reason, message) => {
+                let ts = ts_ms.map(|t| t.to_string()).unwrap_or_default();
+                let part = tp.1.to_string();
+                let off = offset.to_string();
+                let headers = OwnedHeaders::new()
+                    .insert(Header {
+                        key: "demarche.error.reason",
+                        value: Some(reason.as_str().as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.error.message",
+                        value: Some(message.as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.original.topic",
+                        value: Some(tp.0.as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.original.partition",
+                        value: Some(part.as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.original.offset",
+                        value: Some(off.as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.original.timestamp",
+                        value: Some(ts.as_bytes()),
+                    })
+                    .insert(Header {
+                        key: "demarche.consumer.group",
+                        value: Some(self.cfg.group_id.as_bytes()),
+                    });
+                let headers = copy_original_headers(&msg, headers);
+                let mut rec: FutureRecord<'_, [u8], [u8]> =
+                    FutureRecord::to(&self.cfg.dead_letter_topic).headers(headers);
+                if let Some(k) = msg.key() {
+                    rec = rec.key(k);
+                }
+                if let Some(p) = msg.payload() {
+                    rec = rec.payload(p);
+                }
+                let ack = self.enqueue(rec).await?;
+                match ack.await {
+                    Ok(Ok(_)) => m.article_dead_lettered(reason),
+                    Ok(Err((err, _))) => {
+                        return Err(anyhow!(
+                            "dead letter for {}/{}/{offset} not delivered: {err}",
+                            tp.0,
+                            tp.1
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(anyhow!(
+                            "dead letter for {}/{}/{offset}: delivery cancelled",
+                            tp.0,
+                            tp.1
+                        ))
+                    }
+                }
+            }
+        }
+        // every output of this message is acknowledged: its offset may be stored
+        let store = self.shared.lock().finish(&tp, offset);
+        if let Some(o) = store {
+            if let Err(e) = self.consumer.store_offset(&tp.0, tp.1, o) {
+                // the partition was revoked meanwhile: the new owner re-reads it
+                tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "offset not stored");
+            }
+        }
+        self.shared.drained.notify_all();
+        Ok(())
+    }
+
+    /// Enqueues a record, waiting while the producer queue is full.
+    async fn enqueue<K, P>(
+        &self,
+        mut rec: FutureRecord<'_, K, P>,
+    ) -> Result<rdkafka::producer::DeliveryFuture>
+    where
+        K: rdkafka::message::ToBytes + ?Sized,
+        P: rdkafka::message::ToBytes + ?Sized,
+    {
+        loop {
+            match self.producer.send_result(rec) {
+                Ok(f) => return Ok(f),
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                    rec = r;
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err((e, _)) => return Err(anyhow!("cannot enqueue a message: {e}")),
+            }
+        }
+    }
+}
+
+/// Keeps the original message's own headers on its dead letter (after ours).
+fn copy_original_headers(msg: &OwnedMessage, mut headers: OwnedHeaders) -> OwnedHeaders {
+    if let Some(h) = msg.headers() {
+        for i in 0..h.count() {
+            let x = h.get(i);
+            if !x.key.starts_with("demarche.") {
+                headers = headers.insert(Header {
+                    key: x.key,
+                    value: x.value,
+                });
+            }
+        }
+    }
+    headers
+}
+
+/// Decodes and codes one payload (on the blocking pool).
+fn code_payload(
+    cfg: &WorkerConfig,
+    coder: &Coder,
+    payload: &[u8],
+    fallback_id: String,
+    ts_ms: Option<i64>,
+) -> Outcome {
+    if payload.len() > cfg.max_article_bytes {
+        return Outcome::DeadLetter(
+            DeadLetterReason::TooLarge,
+            format!(
+                "{} bytes, more than max_article_bytes = {}",
+                payload.len(),
+                cfg.max_article_bytes
+            ),
+        );
+    }
+    if let Err(e) = std::str::from_utf8(payload) {
+        return Outcome::DeadLetter(DeadLetterReason::Encoding, format!("not UTF-8: {e}"));
+    }
+    let mut article = match cfg.format {
+        PayloadFormat::Text => {
+            Article::new(fallback_id, String::from_utf8_lossy(payload).into_owned())
+        }
+        PayloadFormat::Json => match decode_article(payload, &cfg.decode, || fallback_id) {
+            Ok(d) => d.article,
+            Err(e) => {
+                let reason = match e {
+                    DecodeError::Json(_) => DeadLetterReason::Decode,
+                    _ => DeadLetterReason::Schema,
+                };
+                return Outcome::DeadLetter(reason, e.to_string());
+            }
+        },
+    };
+    if article.published_at.is_none() {
+        article.published_at = ts_ms.and_then(chrono_date_of_millis);
+    }
+    let started = Instant::now();
+    let events = coder.code(&article);
+    Outcome::Events(events, started.elapsed().as_secs_f64())
+}
+
+/// The UTC calendar date of a Kafka timestamp.
+fn chrono_date_of_millis(ms: i64) -> Option<chrono::NaiveDate> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
+}
