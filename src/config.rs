@@ -735,7 +735,6 @@ impl Config {
     /// (values that are not UTF-8 are converted lossily, and then refused by validation).
     // For the worker (`commands/run.rs`), in place of `std::env::vars()`, which panics
     // when any variable of the process is not UTF-8.
-    #[allow(dead_code)]
     pub fn process_env() -> Vec<(String, String)> {
         std::env::vars_os()
             .filter_map(|(name, value)| {

@@ -25,7 +25,30 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    // `run` takes its log format and level from [log] of its configuration too
+    let (format, level) = match &cli.command {
+        cli::Command::Run(args) => {
+            let env: Vec<(String, String)> = config::Config::process_env();
+            match config::Config::load(args.config.as_deref(), &env) {
+                Ok(c) => {
+                    let json = cli.log_format == LogFormat::Json
+                        || c.log.format == config::LogFormat::Json;
+                    (
+                        if json {
+                            LogFormat::Json
+                        } else {
+                            LogFormat::Text
+                        },
+                        c.log.level.clone(),
+                    )
+                }
+                // the command reports the configuration error itself
+                Err(_) => (cli.log_format, "info".to_string()),
+            }
+        }
+        _ => (cli.log_format, "warn".to_string()),
+    };
+    init_logging(format, &level);
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -36,9 +59,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default: warnings and errors).
-fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+/// Logs to stderr; `RUST_LOG` filters (default: `level`).
+fn init_logging(format: LogFormat, level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -25,7 +25,7 @@ const SAMPLES: &str = include_str!("../../samples/articles.jsonl");
 
 /// Runs `demarche run`.
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let env: Vec<(String, String)> = std::env::vars().collect();
+    let env: Vec<(String, String)> = Config::process_env();
     let mut config =
         Config::load(args.config.as_deref(), &env).map_err(|e| super::InputError(e.to_string()))?;
     config.apply_overrides(&Overrides {
