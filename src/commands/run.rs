@@ -75,6 +75,20 @@ async fn serve(
             s.cancel();
         });
     }
+    // a watchdog: once shutdown starts, the process ends within the drain timeout (plus
+    // a margin), whatever a callback or a dependency might be stuck on
+    {
+        let s = shutdown.clone();
+        let limit = Duration::from_secs(config.shutdown.drain_timeout_secs + 15);
+        tokio::spawn(async move {
+            s.cancelled().await;
+            std::thread::spawn(move || {
+                std::thread::sleep(limit);
+                eprintln!("demarche: shutdown did not finish within {limit:?}; exiting");
+                std::process::exit(1);
+            });
+        });
+    }
     let listener = http::bind(config.metrics.listen).await?;
     let local = listener.local_addr().ok();
     let http_task = tokio::spawn(http::serve(
