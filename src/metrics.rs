@@ -26,7 +26,7 @@
 //! | `demarche_events_produced_total` | counter | `root`, `quad_class` | Events produced to the output topic and acknowledged; `root` is the CAMEO root `01`..`20`, `quad_class` is `1`..`4`; anything else is `other`. |
 //! | `demarche_end_to_end_latency_seconds` | histogram | | From the input message timestamp to the acknowledgement of the produced events (buckets 1 ms .. 5 min). |
 //! | `demarche_in_flight_articles` | gauge | | Articles consumed but not yet finished (coded, produced and acknowledged, or dead-lettered). |
-//! | `demarche_consumer_lag_messages` | gauge | `topic`, `partition` | High watermark minus the consumer position, per assigned partition. |
+//! | `demarche_consumer_lag_messages` | gauge | `topic`, `partition` | High watermark minus the group's committed offset, per assigned partition (from librdkafka statistics). |
 //! | `demarche_committed_offset` | gauge | `topic`, `partition` | Last offset committed to the group, per assigned partition. |
 //! | `demarche_rebalances_total` | counter | `kind` | Consumer-group rebalance callbacks; `kind` is `assign`, `revoke` or `error`. |
 //! | `demarche_assigned_partitions` | gauge | | Partitions currently assigned to this worker. |

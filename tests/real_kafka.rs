@@ -405,6 +405,11 @@ fn scalar(page: &str, name: &str) -> f64 {
     samples(page, name).first().map_or(0.0, |s| s.1)
 }
 
+/// The sum of a metric's samples over all its labels (0 when absent).
+fn total(page: &str, name: &str) -> f64 {
+    samples(page, name).iter().map(|s| s.1).sum()
+}
+
 /// `demarche_consumer_lag_messages` per partition of `topic`.
 fn lag_metric(page: &str, topic: &str) -> BTreeMap<i32, i64> {
     samples(page, "demarche_consumer_lag_messages")
@@ -574,18 +579,47 @@ fn broker_offsets(
         .collect()
 }
 
-/// Waits until the broker has every partition's committed offset at its high watermark.
-fn wait_all_committed(bootstrap: &str, group: &str, t: &Topics, timeout: Duration) {
+/// Waits until the broker has every partition's committed offset at its high watermark;
+/// on failure, shows what the workers report about their partitions.
+fn wait_all_committed(
+    bootstrap: &str,
+    group: &str,
+    t: &Topics,
+    timeout: Duration,
+    workers: &[&Worker],
+) {
     let deadline = Instant::now() + timeout;
     loop {
         let offs = broker_offsets(bootstrap, group, &t.input, t.input_partitions);
         if offs.iter().all(|(_, c, h)| c == h) {
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "committed offsets never reached the high watermarks: (partition, committed, high) {offs:?}"
-        );
+        if Instant::now() >= deadline {
+            let mut seen = String::new();
+            for w in workers {
+                seen.push_str(&format!("\n{} (pid {}):", w.name, w.pid()));
+                for line in w.metrics().lines().filter(|l| {
+                    [
+                        "demarche_assigned_partitions",
+                        "demarche_in_flight_articles",
+                        "demarche_articles_consumed_total",
+                        "demarche_articles_coded_total",
+                        "demarche_consumer_lag_messages",
+                        "demarche_committed_offset",
+                        "demarche_rebalances_total",
+                        "demarche_errors_total",
+                    ]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+                }) {
+                    seen.push_str(&format!("\n  {line}"));
+                }
+            }
+            panic!(
+                "committed offsets did not reach the high watermarks within {timeout:?}: \
+                 (partition, committed, high) {offs:?}; the workers report:{seen}"
+            );
+        }
         std::thread::sleep(Duration::from_millis(500));
     }
 }
@@ -622,22 +656,25 @@ fn ten_thousand_agnews_articles_survive_kill_9() {
 
     let mut out = Output::open(&bootstrap, &t);
     let w1 = Worker::start(&bootstrap, &group, &t, &config, "worker-1");
+    // kill as soon as 200 events are acknowledged by the broker (so in the output topic)
     let deadline = Instant::now() + Duration::from_secs(60);
-    while out.events.len() < 200 {
+    let (produced, consumed) = loop {
+        let page = w1.metrics();
+        let produced = total(&page, "demarche_events_produced_total");
+        if produced >= 200.0 {
+            break (produced, scalar(&page, "demarche_articles_consumed_total"));
+        }
         assert!(
             Instant::now() < deadline,
-            "fewer than 200 events after 60 s: {}",
-            out.events.len()
+            "fewer than 200 events produced after 60 s: {produced}"
         );
-        out.poll(Duration::from_millis(20));
-    }
-    let consumed = scalar(&w1.metrics(), "demarche_articles_consumed_total");
+        std::thread::sleep(Duration::from_millis(10));
+    };
     w1.kill_9();
     let before = broker_offsets(&bootstrap, &group, &t.input, t.input_partitions);
     eprintln!(
-        "kill -9 after {} events read; worker-1 had consumed {consumed} articles; \
-         committed (partition, offset, high) {before:?}",
-        out.events.len()
+        "kill -9 when worker-1 had consumed {consumed} articles and {produced} events were \
+         acknowledged; committed (partition, offset, high) {before:?}"
     );
 
     let w2 = Worker::start(&bootstrap, &group, &t, &config, "worker-2");
@@ -667,7 +704,7 @@ fn ten_thousand_agnews_articles_survive_kill_9() {
         out.messages
     );
     // the idle worker commits what it finished (stored offsets are committed every second)
-    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(15));
+    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(15), &[&w2]);
     let st = w2.stop();
     assert_eq!(st.code(), Some(0), "worker-2 exit after SIGTERM: {st}");
 }
@@ -729,7 +766,7 @@ fn two_processes_share_six_partitions() {
     );
     assert!(c1 > 0.0 && c2 > 0.0, "both workers code: {c1} + {c2}");
     assert_eq!(c1 + c2, articles.len() as f64, "each article consumed once");
-    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(15));
+    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(15), &[&w1, &w2]);
     let (s1, s2) = (w1.stop(), w2.stop());
     assert_eq!(s1.code(), Some(0), "worker-1 exit after SIGTERM: {s1}");
     assert_eq!(s2.code(), Some(0), "worker-2 exit after SIGTERM: {s2}");
@@ -798,7 +835,7 @@ fn consumer_lag_metric_matches_broker() {
         "not every event of the 500 new articles arrived"
     );
     lag_settles(&w, "after 500 more");
-    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(10));
+    wait_all_committed(&bootstrap, &group, &t, Duration::from_secs(10), &[&w]);
     out.poll(Duration::from_secs(1));
     let all: HashMap<String, String> = expected_first.into_iter().chain(expected_more).collect();
     let duplicates = out.check(&all);

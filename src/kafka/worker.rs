@@ -60,6 +60,8 @@ pub struct WorkerConfig {
 /// State shared by the loop, the message tasks and the consumer callbacks.
 struct Shared {
     tracker: Mutex<OffsetTracker>,
+    /// Last offset stored for commit, per partition (for the committed-offset gauge).
+    stored: Mutex<std::collections::HashMap<Tp, i64>>,
     drained: Condvar,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
@@ -141,6 +143,11 @@ impl ConsumerContext for Ctx {
                     tracker.forget(tp);
                     m.remove_partition(&tp.0, tp.1);
                 }
+                self.shared
+                    .stored
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .retain(|tp, _| !revoked.contains(tp));
                 drop(tracker);
                 match consumer.commit_consumer_state(CommitMode::Sync) {
                     Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
@@ -201,6 +208,7 @@ pub async fn run(
 ) -> Result<()> {
     let shared = Arc::new(Shared {
         tracker: Mutex::new(OffsetTracker::new()),
+        stored: Mutex::new(std::collections::HashMap::new()),
         drained: Condvar::new(),
         metrics: metrics.clone(),
         health: health.clone(),
@@ -236,21 +244,19 @@ pub async fn run(
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = fatal.cancelled() => break,
-            _ = tick.tick() => {
-                match consumer.commit_consumer_state(CommitMode::Async) {
-                    Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
-                    Err(e) => { metrics.error(ErrorKind::Commit); tracing::warn!(error = %e, "commit failed"); }
-                }
-                metrics.set_producer_queue(producer.in_flight_count().max(0) as usize);
-                metrics.set_in_flight(shared.lock().total_pending());
-            }
+            _ = tick.tick() => housekeeping(&consumer, &producer, &shared),
             permit = permits.clone().acquire_owned() => {
                 let Ok(permit) = permit else { break };
-                let msg = tokio::select! {
-                    _ = shutdown.cancelled() => break,
-                    _ = fatal.cancelled() => break,
-                    m = consumer.recv() => m,
+                // wait for a message, committing and updating gauges while idle
+                let msg = loop {
+                    tokio::select! {
+                        _ = shutdown.cancelled() => break None,
+                        _ = fatal.cancelled() => break None,
+                        _ = tick.tick() => housekeeping(&consumer, &producer, &shared),
+                        m = consumer.recv() => break Some(m),
+                    }
                 };
+                let Some(msg) = msg else { break };
                 let msg = match msg {
                     Ok(m) => m.detach(),
                     Err(e) => {
@@ -478,9 +484,18 @@ impl Job {
         // every output of this message is acknowledged: its offset may be stored
         let store = self.shared.lock().finish(&tp, offset);
         if let Some(o) = store {
-            if let Err(e) = self.consumer.store_offset(&tp.0, tp.1, o) {
+            match self.consumer.store_offset(&tp.0, tp.1, o) {
+                Ok(()) => {
+                    self.shared
+                        .stored
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(tp.clone(), o);
+                }
                 // the partition was revoked meanwhile: the new owner re-reads it
-                tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "offset not stored");
+                Err(e) => {
+                    tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "offset not stored")
+                }
             }
         }
         self.shared.drained.notify_all();
@@ -572,4 +587,32 @@ fn code_payload(
 /// The UTC calendar date of a Kafka timestamp.
 fn chrono_date_of_millis(ms: i64) -> Option<chrono::NaiveDate> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
+}
+
+/// Once a second: commit the stored offsets, then publish the committed offsets and the
+/// queue and in-flight gauges. The commit is synchronous so that the gauge and
+/// `demarche_errors_total{kind="commit"}` reflect the broker's answer (librdkafka does
+/// not report the result of an asynchronous manual commit without a callback).
+fn housekeeping(consumer: &Consumer_, producer: &FutureProducer, shared: &Shared) {
+    let m = &shared.metrics;
+    match consumer.commit_consumer_state(CommitMode::Sync) {
+        Ok(()) => {
+            let stored = shared
+                .stored
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            for ((topic, partition), o) in stored {
+                // the committed position is the next offset to read
+                m.set_committed_offset(&topic, partition, o + 1);
+            }
+        }
+        Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+        Err(e) => {
+            m.error(ErrorKind::Commit);
+            tracing::warn!(error = %e, "commit failed");
+        }
+    }
+    m.set_producer_queue(producer.in_flight_count().max(0) as usize);
+    m.set_in_flight(shared.lock().total_pending());
 }
