@@ -7,6 +7,7 @@ use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind
 use anyhow::{anyhow, Context as _, Result};
 use demarche_coder::{Article, Coder, Event};
 use futures::future::join_all;
+use futures::FutureExt;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{
     BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
@@ -29,6 +30,9 @@ pub enum PayloadFormat {
     /// The payload is the article text itself.
     Text,
 }
+
+/// Most messages coded in one hand-off to the blocking pool.
+const BATCH: usize = 64;
 
 /// Everything the worker needs to know, resolved from the configuration.
 #[derive(Debug, Clone)]
@@ -266,9 +270,25 @@ pub async fn run(
                         continue;
                     }
                 };
-                let tp: Tp = (msg.topic().to_string(), msg.partition());
-                shared.lock().start(&tp, msg.offset());
-                metrics.article_consumed();
+                // take whatever else is ready now (up to BATCH, within the permits):
+                // one hand-off to the coding pool per batch, not per message
+                let mut batch = vec![(msg, permit)];
+                while batch.len() < BATCH {
+                    let Ok(p) = permits.clone().try_acquire_owned() else { break };
+                    match consumer.recv().now_or_never() {
+                        Some(Ok(m)) => batch.push((m.detach(), p)),
+                        _ => break,
+                    }
+                }
+                let mut msgs = Vec::with_capacity(batch.len());
+                let mut held = Vec::with_capacity(batch.len());
+                for (m, p) in batch {
+                    let tp: Tp = (m.topic().to_string(), m.partition());
+                    shared.lock().start(&tp, m.offset());
+                    metrics.article_consumed();
+                    msgs.push((m, tp));
+                    held.push(p);
+                }
                 let job = Job {
                     cfg: cfg.clone(),
                     coder: coder.clone(),
@@ -279,13 +299,13 @@ pub async fn run(
                 let fatal = fatal.clone();
                 let failure = failure.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = job.process(msg, tp).await {
+                    if let Err(e) = job.process_batch(msgs).await {
                         tracing::error!(error = %format!("{e:#}"), "stopping: a message could not be delivered");
                         job.shared.metrics.error(ErrorKind::Produce);
                         *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
                         fatal.cancel();
                     }
-                    drop(permit);
+                    drop(held);
                 });
             }
         }
@@ -343,20 +363,43 @@ struct Job {
 }
 
 impl Job {
-    async fn process(&self, msg: OwnedMessage, tp: Tp) -> Result<()> {
-        let offset = msg.offset();
-        let ts_ms = msg.timestamp().to_millis();
-        let outcome = {
+    /// Codes a batch of messages in one blocking call, then delivers each message's
+    /// output; each message's offset is finished on its own acknowledgements.
+    async fn process_batch(&self, msgs: Vec<(OwnedMessage, Tp)>) -> Result<()> {
+        let inputs: Vec<(Vec<u8>, String, Option<i64>)> = msgs
+            .iter()
+            .map(|(m, tp)| {
+                (
+                    m.payload().map(<[u8]>::to_vec).unwrap_or_default(),
+                    format!("{}/{}/{}", tp.0, tp.1, m.offset()),
+                    m.timestamp().to_millis(),
+                )
+            })
+            .collect();
+        let outcomes = {
             let cfg = self.cfg.clone();
             let coder = self.coder.clone();
-            let payload = msg.payload().map(<[u8]>::to_vec).unwrap_or_default();
-            let fallback_id = format!("{}/{}/{}", tp.0, tp.1, offset);
             tokio::task::spawn_blocking(move || {
-                code_payload(&cfg, &coder, &payload, fallback_id, ts_ms)
+                inputs
+                    .into_iter()
+                    .map(|(payload, id, ts)| code_payload(&cfg, &coder, &payload, id, ts))
+                    .collect::<Vec<_>>()
             })
             .await
             .context("coding task failed")?
         };
+        let results = join_all(
+            msgs.into_iter()
+                .zip(outcomes)
+                .map(|((msg, tp), outcome)| self.deliver(msg, tp, outcome)),
+        )
+        .await;
+        results.into_iter().collect()
+    }
+
+    async fn deliver(&self, msg: OwnedMessage, tp: Tp, outcome: Outcome) -> Result<()> {
+        let offset = msg.offset();
+        let ts_ms = msg.timestamp().to_millis();
         let m = &self.shared.metrics;
         match outcome {
             Outcome::Events(events, secs) => {
