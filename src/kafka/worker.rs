@@ -452,14 +452,12 @@ impl Job {
                         }
                     }
                 }
-                if ts_ms.is_some() && !events.is_empty() {
-                    if let Some(ts) = ts_ms {
-                        let now = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.as_millis() as i64)
-                            .unwrap_or(ts);
-                        m.end_to_end_latency(((now - ts).max(0) as f64) / 1000.0);
-                    }
+                if let (Some(ts), false) = (ts_ms, events.is_empty()) {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis() as i64)
+                        .unwrap_or(ts);
+                    m.end_to_end_latency(((now - ts).max(0) as f64) / 1000.0);
                 }
             }
             Outcome::DeadLetter(reason, message) => {
