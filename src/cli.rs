@@ -80,6 +80,115 @@ pub enum Command {
     /// variables, then the flags below. --embedded starts an in-process Kafka cluster
     /// seeded with sample articles and prints the events: a demo with no set-up.
     Run(RunArgs),
+
+    /// Re-code a bounded range of an input topic (or a JSONL archive) into an output
+    /// topic: backfills, re-coding after a dictionary change, outage recovery.
+    ///
+    /// The range is fixed when the replay starts: --from and --to are `earliest`,
+    /// `latest` (the high watermark at the start), an RFC 3339 time (resolved by the
+    /// broker from message timestamps: the first message at or after it) or offsets per
+    /// partition (`0:1200,1:900`; partitions not named in --from are not replayed). --to is
+    /// exclusive. Partitions are assigned directly (no rebalancing); progress is
+    /// committed under a replay group (default: the worker's group id + "-replay"; never
+    /// the live group), so an interrupted replay continues with --resume. Events carry
+    /// the same event_id keys as the live worker's, dead letters and at-least-once
+    /// delivery work the same. Ends with a summary line on stdout and exit 0; SIGINT or
+    /// SIGTERM drains, commits the progress and exits 130.
+    Replay(ReplayArgs),
+}
+
+/// `demarche replay`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  demarche replay --config config.toml --from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z --dry-run
+  demarche replay --config config.toml --from earliest --to latest --output-topic events-v2 --rate 2000
+  demarche replay --config config.toml --from 2026-11-01T00:00:00Z --to latest --resume
+  demarche replay --config config.toml --input-file archive.jsonl --output-topic events-v2")]
+pub struct ReplayArgs {
+    /// Configuration file (TOML; the same as the worker's, see config.toml).
+    #[arg(long, short, value_name = "FILE", env = "DEMARCHE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Start of the range: earliest, latest, an RFC 3339 time or PARTITION:OFFSET,..
+    #[arg(long, value_name = "T", default_value = "earliest", value_parser = crate::kafka::range::parse_bound)]
+    pub from: crate::kafka::range::Bound,
+
+    /// End of the range (exclusive): earliest, latest, an RFC 3339 time or
+    /// PARTITION:OFFSET,..
+    #[arg(long, value_name = "T", default_value = "latest", value_parser = crate::kafka::range::parse_bound)]
+    pub to: crate::kafka::range::Bound,
+
+    /// Input topic to replay (default: the one [kafka] input topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+
+    /// Replay the articles of a JSONL file (`-`: stdin) instead of a topic; line N
+    /// (0-based) stands for offset N of partition 0, so --from/--to may be earliest,
+    /// latest or 0:LINE.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["topic", "resume", "group"])]
+    pub input_file: Option<PathBuf>,
+
+    /// Output topic for the events (overrides [kafka] output_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub output_topic: Option<String>,
+
+    /// Dead-letter topic (overrides [kafka] dead_letter_topic).
+    #[arg(long, value_name = "TOPIC")]
+    pub dead_letter_topic: Option<String>,
+
+    /// Group id under which the replay commits its progress (default: [kafka] group_id
+    /// + "-replay"). Must differ from the live worker's group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// Continue an interrupted replay: start each partition at the replay group's
+    /// committed offset where that lies inside the range.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// At most N messages a second (a token bucket), to spare a production cluster.
+    #[arg(long, value_name = "N", value_parser = parse_rate)]
+    pub rate: Option<f64>,
+
+    /// Print the partitions, offset ranges and message counts, and produce nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Kafka bootstrap servers (overrides [kafka] brokers).
+    #[arg(long, value_name = "HOST:PORT,..")]
+    pub brokers: Option<String>,
+
+    /// Address of the metrics endpoint (overrides [metrics] listen; when that address is
+    /// taken, e.g. by a worker on the same host, an ephemeral port is used instead).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// Progress display on stderr: a bar on a terminal, else a log line every 10 s.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+/// How replay progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// A bar when stderr is a terminal, else log lines.
+    Auto,
+    /// Always a bar.
+    Bar,
+    /// Log lines every 10 seconds.
+    Log,
+    /// Nothing until the summary.
+    Off,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "'{s}' is not a positive number of messages per second"
+        )),
+    }
 }
 
 /// `demarche run`

@@ -1164,7 +1164,10 @@ impl Config {
             ("enable.idempotence", "true".to_string()),
             ("acks", "all".to_string()),
             ("compression.type", k.compression.clone()),
-            ("linger.ms", "5".to_string()),
+            // events are small: waiting up to 50 ms for a fuller batch costs the producer
+            // far fewer wake-ups and system calls than librdkafka's 5 ms (measured in the
+            // README), for at most 50 ms more end-to-end latency
+            ("linger.ms", "50".to_string()),
         ];
         with_pass_through(props, &k.producer)
     }

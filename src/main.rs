@@ -25,11 +25,17 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // `run` takes its log format and level from [log] of its configuration too
-    let (format, level) = match &cli.command {
-        cli::Command::Run(args) => {
+    // `run` and `replay` take their log format and level from [log] of their
+    // configuration too
+    let config_file = match &cli.command {
+        cli::Command::Run(args) => Some(args.config.as_deref()),
+        cli::Command::Replay(args) => Some(args.config.as_deref()),
+        _ => None,
+    };
+    let (format, level) = match config_file {
+        Some(file) => {
             let env: Vec<(String, String)> = config::Config::process_env();
-            match config::Config::load(args.config.as_deref(), &env) {
+            match config::Config::load(file, &env) {
                 Ok(c) => {
                     let json = cli.log_format == LogFormat::Json
                         || c.log.format == config::LogFormat::Json;
@@ -46,7 +52,7 @@ fn main() -> ExitCode {
                 Err(_) => (cli.log_format, "info".to_string()),
             }
         }
-        _ => (cli.log_format, "warn".to_string()),
+        None => (cli.log_format, "warn".to_string()),
     };
     init_logging(format, &level);
     match commands::run(cli.command) {

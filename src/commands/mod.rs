@@ -4,10 +4,12 @@
 //! - [`extract`]: articles JSONL -> events JSONL
 //! - [`eval`]: code a gold-annotated set and score it (port of `score.py`)
 //! - [`dict`]: check dictionaries and print their counts
+//! - [`run`]: the Kafka worker; [`replay`]: a bounded re-coding of a topic range
 
 pub mod dict;
 pub mod eval;
 pub mod extract;
+pub mod replay;
 pub mod run;
 
 use crate::cli::{CodingArgs, Command, DictionaryArgs};
@@ -27,6 +29,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Eval(args) => eval::run(args),
         Command::Dict(cmd) => dict::run(cmd),
         Command::Run(args) => run::run(args),
+        Command::Replay(args) => replay::run(args),
     }
 }
 

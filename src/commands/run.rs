@@ -43,18 +43,24 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .coder()
         .map_err(|e| super::InputError(e.to_string()))?;
     let coder = Arc::new(super::build_coder(&coder_config)?);
+    let runtime = runtime(&config)?;
+    runtime.block_on(async move { serve(config, coder, args.embedded, args.run_for).await })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The async runtime: coding runs on its blocking pool, `[pipeline] coding_threads`
+/// threads (0: one per core).
+pub(crate) fn runtime(config: &Config) -> Result<tokio::runtime::Runtime> {
     let threads = match config.pipeline.coding_threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(2))
         .max_blocking_threads(threads.max(1))
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async move { serve(config, coder, args.embedded, args.run_for).await })?;
-    Ok(ExitCode::SUCCESS)
+        .context("cannot start the async runtime")
 }
 
 async fn serve(
@@ -144,15 +150,17 @@ async fn serve(
     }
     shutdown.cancel();
     let _ = http_task.await;
-    worker
+    worker.map(|_| ())
 }
 
-/// The worker's settings from the validated configuration.
-fn worker_config(c: &Config) -> WorkerConfig {
+/// The live worker's settings from the validated configuration.
+pub(crate) fn worker_config(c: &Config) -> WorkerConfig {
     WorkerConfig {
         consumer: c.consumer_properties(),
         producer: c.producer_properties(),
-        input_topics: c.kafka.input_topics.clone(),
+        source: kafka::Source::Subscribe(c.kafka.input_topics.clone()),
+        rate: None,
+        progress: Default::default(),
         output_topic: c.kafka.output_topic.clone(),
         dead_letter_topic: c.kafka.dead_letter_topic.clone(),
         group_id: c.kafka.group_id.clone(),
@@ -170,7 +178,7 @@ fn worker_config(c: &Config) -> WorkerConfig {
 }
 
 /// SIGTERM / SIGINT: readiness off, then cancel (the worker drains and commits).
-fn spawn_signal_handler(shutdown: CancellationToken, health: Arc<Health>) {
+pub(crate) fn spawn_signal_handler(shutdown: CancellationToken, health: Arc<Health>) {
     tokio::spawn(async move {
         #[cfg(unix)]
         {

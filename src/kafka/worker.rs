@@ -2,6 +2,7 @@
 //! and dead letters, store offsets in order, commit, and shut down cleanly.
 
 use super::offsets::{OffsetTracker, Tp};
+use super::range::{PartitionRange, TokenBucket};
 use crate::message::{decode_article, DecodeError, DecodeOptions};
 use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind};
 use anyhow::{anyhow, Context as _, Result};
@@ -16,10 +17,13 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::statistics::Statistics;
-use rdkafka::{ClientContext, TopicPartitionList};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 /// How the payload of an input message is read.
@@ -41,8 +45,13 @@ pub struct WorkerConfig {
     pub consumer: Vec<(String, String)>,
     /// librdkafka producer properties.
     pub producer: Vec<(String, String)>,
-    /// Topics to consume.
-    pub input_topics: Vec<String>,
+    /// What to read: subscribed topics (the live worker) or fixed partition ranges (a
+    /// replay).
+    pub source: Source,
+    /// At most this many messages a second (replay `--rate`).
+    pub rate: Option<f64>,
+    /// Counters of finished work, for a replay's progress and summary.
+    pub progress: Arc<Progress>,
     /// Topic for events.
     pub output_topic: String,
     /// Topic for dead letters.
@@ -59,6 +68,38 @@ pub struct WorkerConfig {
     pub format: PayloadFormat,
     /// How long to wait for in-flight work on revoke and shutdown.
     pub drain_timeout: Duration,
+}
+
+/// Where the worker reads its input.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Join the consumer group on these topics; run until shut down.
+    Subscribe(Vec<String>),
+    /// Read these partition ranges directly (no group membership, progress still
+    /// committed under the group id); stop when every range is done.
+    Assign(Vec<PartitionRange>),
+}
+
+/// Finished work, counted when a message's outputs are acknowledged.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Messages finished (coded and delivered, or dead-lettered).
+    pub done: AtomicU64,
+    /// Events acknowledged by the broker.
+    pub events: AtomicU64,
+    /// Dead letters acknowledged by the broker.
+    pub dead_letters: AtomicU64,
+    /// Payload bytes of the finished messages.
+    pub bytes: AtomicU64,
+}
+
+/// Why [`run`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Shutdown was requested (signal, `--run-for`).
+    Requested,
+    /// Every partition range of a [`Source::Assign`] was read to its end.
+    RangeDone,
 }
 
 /// State shared by the loop, the message tasks and the consumer callbacks.
@@ -200,19 +241,21 @@ enum Outcome {
     DeadLetter(DeadLetterReason, String),
 }
 
-/// Runs the worker until `shutdown` is cancelled or a fatal error occurs. On the way
-/// out: readiness off, no more consumption, in-flight work drained (bounded by the drain
-/// timeout), offsets stored and committed, the producer flushed.
+/// Runs the worker until `shutdown` is cancelled, a fatal error occurs, or (replay) every
+/// partition range is read to its end. On the way out: readiness off, no more
+/// consumption, in-flight work drained (bounded by the drain timeout on shutdown; a
+/// finished range waits for all of it), offsets stored and committed, the producer
+/// flushed.
 pub async fn run(
     cfg: WorkerConfig,
     coder: Arc<Coder>,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
     shutdown: CancellationToken,
-) -> Result<()> {
+) -> Result<Stop> {
     let shared = Arc::new(Shared {
         tracker: Mutex::new(OffsetTracker::new()),
-        stored: Mutex::new(std::collections::HashMap::new()),
+        stored: Mutex::new(HashMap::new()),
         drained: Condvar::new(),
         metrics: metrics.clone(),
         health: health.clone(),
@@ -228,99 +271,180 @@ pub async fn run(
         })
         .context("cannot create the Kafka consumer")?,
     );
-    let topics: Vec<&str> = cfg.input_topics.iter().map(String::as_str).collect();
-    consumer
-        .subscribe(&topics)
-        .with_context(|| format!("cannot subscribe to {topics:?}"))?;
-    let mut pc = ClientConfig::new();
-    for (k, v) in &cfg.producer {
-        pc.set(k, v);
+    // replay: the partitions still open, with their end offsets
+    let mut open: Option<HashMap<Tp, i64>> = None;
+    match &cfg.source {
+        Source::Subscribe(topics) => {
+            let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+            consumer
+                .subscribe(&topics)
+                .with_context(|| format!("cannot subscribe to {topics:?}"))?;
+            tracing::info!(?topics, output = %cfg.output_topic, "worker started");
+        }
+        Source::Assign(ranges) => {
+            let mut tpl = TopicPartitionList::new();
+            let mut ends = HashMap::new();
+            for r in ranges.iter().filter(|r| !r.is_empty()) {
+                tpl.add_partition_offset(&r.topic, r.partition, Offset::Offset(r.start))
+                    .with_context(|| {
+                        format!(
+                            "bad start offset {} for {}/{}",
+                            r.start, r.topic, r.partition
+                        )
+                    })?;
+                ends.insert((r.topic.clone(), r.partition), r.end);
+            }
+            if !ends.is_empty() {
+                consumer
+                    .assign(&tpl)
+                    .context("cannot assign the replay partitions")?;
+            }
+            metrics.set_assigned_partitions(ends.len());
+            tracing::info!(partitions = ends.len(), output = %cfg.output_topic, "replay started");
+            open = Some(ends);
+        }
     }
-    let producer: FutureProducer = pc.create().context("cannot create the Kafka producer")?;
+    let producer = create_producer(&cfg)?;
     let cfg = Arc::new(cfg);
+    let job = Arc::new(Job {
+        cfg: cfg.clone(),
+        coder,
+        producer: producer.clone(),
+        consumer: Some(consumer.clone()),
+        shared: shared.clone(),
+    });
     let permits = Arc::new(Semaphore::new(cfg.max_in_flight));
     let fatal = CancellationToken::new();
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tracing::info!(topics = ?cfg.input_topics, output = %cfg.output_topic, "worker started");
+    let mut bucket = cfg.rate.map(TokenBucket::new);
+    let mut stop = Stop::Requested;
+    let all_closed = |open: &Option<HashMap<Tp, i64>>| open.as_ref().is_some_and(HashMap::is_empty);
 
-    loop {
-        tokio::select! {
-            _ = shutdown.cancelled() => break,
-            _ = fatal.cancelled() => break,
-            _ = tick.tick() => housekeeping(&consumer, &producer, &shared),
-            permit = permits.clone().acquire_owned() => {
-                let Ok(permit) = permit else { break };
-                // wait for a message, committing and updating gauges while idle
-                let msg = loop {
-                    tokio::select! {
-                        _ = shutdown.cancelled() => break None,
-                        _ = fatal.cancelled() => break None,
-                        _ = tick.tick() => housekeeping(&consumer, &producer, &shared),
-                        m = consumer.recv() => break Some(m),
-                    }
-                };
-                let Some(msg) = msg else { break };
-                let msg = match msg {
-                    Ok(m) => m.detach(),
-                    Err(e) => {
-                        metrics.error(ErrorKind::Broker);
-                        tracing::warn!(error = %e, "consume error");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                };
-                // take whatever else is ready now (up to BATCH, within the permits):
-                // one hand-off to the coding pool per batch, not per message
-                let mut batch = vec![(msg, permit)];
-                while batch.len() < BATCH {
-                    let Ok(p) = permits.clone().try_acquire_owned() else { break };
-                    match consumer.recv().now_or_never() {
-                        Some(Ok(m)) => batch.push((m.detach(), p)),
-                        _ => break,
+    'main: loop {
+        if all_closed(&open) {
+            stop = Stop::RangeDone;
+            break;
+        }
+        // replay --rate: a token for the next message
+        if let Some(b) = bucket.as_mut() {
+            loop {
+                let w = b.wait();
+                if w.is_zero() {
+                    break;
+                }
+                tokio::select! {
+                    _ = shutdown.cancelled() => break 'main,
+                    _ = fatal.cancelled() => break 'main,
+                    _ = tokio::time::sleep(w) => {}
+                }
+            }
+            b.try_take();
+        }
+        // a permit (bounded in-flight work) and a message, committing while waiting
+        let permit = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break 'main,
+                _ = fatal.cancelled() => break 'main,
+                _ = tick.tick() => housekeeping(&consumer, &producer, &shared, open.as_mut()),
+                p = permits.clone().acquire_owned() => match p {
+                    Ok(p) => break p,
+                    Err(_) => break 'main,
+                },
+            }
+        };
+        let msg = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break 'main,
+                _ = fatal.cancelled() => break 'main,
+                _ = tick.tick() => {
+                    housekeeping(&consumer, &producer, &shared, open.as_mut());
+                    if all_closed(&open) {
+                        continue 'main;
                     }
                 }
-                let mut msgs = Vec::with_capacity(batch.len());
-                let mut held = Vec::with_capacity(batch.len());
-                for (m, p) in batch {
-                    let tp: Tp = (m.topic().to_string(), m.partition());
-                    shared.lock().start(&tp, m.offset());
-                    metrics.article_consumed();
-                    msgs.push((m, tp));
-                    held.push(p);
+                m = consumer.recv() => break m,
+            }
+        };
+        let msg = match msg {
+            Ok(m) => m,
+            Err(e) => {
+                metrics.error(ErrorKind::Broker);
+                tracing::warn!(error = %e, "consume error");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        if !admit(
+            &mut open,
+            &consumer,
+            msg.topic(),
+            msg.partition(),
+            msg.offset(),
+        ) {
+            if let Some(b) = bucket.as_mut() {
+                b.refund();
+            }
+            continue;
+        }
+        // take whatever else is ready now (up to BATCH, within the permits and the
+        // rate): one hand-off to the coding pool per batch, not per message
+        let mut batch = vec![(msg.detach(), permit)];
+        while batch.len() < BATCH && !all_closed(&open) {
+            if let Some(b) = bucket.as_mut() {
+                if !b.try_take() {
+                    break;
                 }
-                let job = Job {
-                    cfg: cfg.clone(),
-                    coder: coder.clone(),
-                    producer: producer.clone(),
-                    consumer: consumer.clone(),
-                    shared: shared.clone(),
-                };
-                let fatal = fatal.clone();
-                let failure = failure.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = job.process_batch(msgs).await {
-                        tracing::error!(error = %format!("{e:#}"), "stopping: a message could not be delivered");
-                        job.shared.metrics.error(ErrorKind::Produce);
-                        *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
-                        fatal.cancel();
+            }
+            let next = match permits.clone().try_acquire_owned() {
+                Ok(p) => consumer.recv().now_or_never().map(|m| (m, p)),
+                Err(_) => None,
+            };
+            match next {
+                Some((Ok(m), p))
+                    if admit(&mut open, &consumer, m.topic(), m.partition(), m.offset()) =>
+                {
+                    batch.push((m.detach(), p))
+                }
+                Some((Ok(_), _)) => {
+                    if let Some(b) = bucket.as_mut() {
+                        b.refund();
                     }
-                    drop(held);
-                });
+                }
+                _ => {
+                    if let Some(b) = bucket.as_mut() {
+                        b.refund();
+                    }
+                    break;
+                }
             }
         }
+        let mut msgs = Vec::with_capacity(batch.len());
+        for (m, p) in batch {
+            let tp: Tp = (m.topic().to_string(), m.partition());
+            shared.lock().start(&tp, m.offset());
+            metrics.article_consumed();
+            msgs.push((m, tp, p));
+        }
+        spawn_batch(job.clone(), msgs, fatal.clone(), failure.clone());
     }
 
     // shut down: stop consuming, drain, store, commit, flush
     health.set_ready(false, "shutting down");
-    let deadline = Instant::now() + cfg.drain_timeout;
+    // a finished replay waits for all its work (a producer failure ends it as fatal);
+    // a requested shutdown waits at most the drain timeout
+    let mut deadline = (stop == Stop::Requested).then(|| Instant::now() + cfg.drain_timeout);
     loop {
         let pending = shared.lock().total_pending();
         metrics.set_in_flight(pending);
         if pending == 0 || fatal.is_cancelled() {
             break;
         }
-        if Instant::now() >= deadline {
+        if deadline.is_none() && shutdown.is_cancelled() {
+            stop = Stop::Requested;
+            deadline = Some(Instant::now() + cfg.drain_timeout);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             tracing::warn!(
                 pending,
                 "drain timeout: in-flight articles will be re-delivered"
@@ -329,8 +453,10 @@ pub async fn run(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let deadline = deadline.unwrap_or_else(|| Instant::now() + cfg.drain_timeout);
     match consumer.commit_consumer_state(CommitMode::Sync) {
-        Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+        Ok(()) => publish_committed(&shared),
+        Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
         Err(e) => {
             metrics.error(ErrorKind::Commit);
             tracing::warn!(error = %e, "final commit failed");
@@ -342,14 +468,243 @@ pub async fn run(
     if let Err(e) = producer.flush(left) {
         tracing::warn!(error = %e, "producer flush incomplete");
     }
-    consumer.unsubscribe();
+    if matches!(cfg.source, Source::Subscribe(_)) {
+        consumer.unsubscribe();
+    }
     let failure = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
     match failure {
         Some(f) => Err(anyhow!("{f}")),
         None => {
-            tracing::info!("worker stopped cleanly");
-            Ok(())
+            tracing::info!(?stop, "worker stopped cleanly");
+            Ok(stop)
         }
+    }
+}
+
+/// A JSONL archive to replay: lines `start..end` of `reader`, named `label`.
+pub struct FileInput {
+    /// The file's contents.
+    pub reader: Box<dyn BufRead + Send>,
+    /// The file's name, for dead letters and fallback article ids.
+    pub label: String,
+    /// First line (0-based).
+    pub start: i64,
+    /// One past the last line; `None`: to the end.
+    pub end: Option<i64>,
+}
+
+/// Replays articles from a JSONL file (one article per line) instead of a topic: the
+/// lines `start..end` (0-based; `end` exclusive, `None`: to the end of the file) are
+/// coded and their events produced like a topic's messages. Line `i` stands for offset
+/// `i` of partition 0 of `label` (so dead letters and fallback article ids name the file
+/// and the line). No offsets are committed: a file replay cannot be resumed.
+pub async fn run_file(
+    cfg: WorkerConfig,
+    input: FileInput,
+    coder: Arc<Coder>,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+) -> Result<Stop> {
+    let shared = Arc::new(Shared {
+        tracker: Mutex::new(OffsetTracker::new()),
+        stored: Mutex::new(HashMap::new()),
+        drained: Condvar::new(),
+        metrics: metrics.clone(),
+        health: health.clone(),
+        drain_timeout: cfg.drain_timeout,
+    });
+    let producer = create_producer(&cfg)?;
+    let cfg = Arc::new(cfg);
+    let job = Arc::new(Job {
+        cfg: cfg.clone(),
+        coder,
+        producer: producer.clone(),
+        consumer: None,
+        shared: shared.clone(),
+    });
+    let permits = Arc::new(Semaphore::new(cfg.max_in_flight));
+    let fatal = CancellationToken::new();
+    let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let mut bucket = cfg.rate.map(TokenBucket::new);
+    let FileInput {
+        reader,
+        label,
+        start,
+        end,
+    } = input;
+    let tp: Tp = (label, 0);
+    let mut lines = reader.split(b'\n');
+    let mut line_no: i64 = -1;
+    let mut eof = false;
+    let mut stop = Stop::RangeDone;
+    tracing::info!(file = %tp.0, output = %cfg.output_topic, "file replay started");
+    'main: loop {
+        let mut msgs = Vec::new();
+        while msgs.len() < BATCH {
+            if end.is_some_and(|e| line_no + 1 >= e) {
+                eof = true;
+                break;
+            }
+            if shutdown.is_cancelled() || fatal.is_cancelled() {
+                stop = Stop::Requested;
+                break;
+            }
+            if let Some(b) = bucket.as_mut() {
+                loop {
+                    let w = b.wait();
+                    if w.is_zero() {
+                        break;
+                    }
+                    if !msgs.is_empty() {
+                        break;
+                    }
+                    tokio::select! {
+                        _ = shutdown.cancelled() => { stop = Stop::Requested; break 'main }
+                        _ = fatal.cancelled() => break 'main,
+                        _ = tokio::time::sleep(w) => {}
+                    }
+                }
+                if !b.try_take() {
+                    break;
+                }
+            }
+            let permit = match permits.clone().try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) if msgs.is_empty() => tokio::select! {
+                    _ = shutdown.cancelled() => { stop = Stop::Requested; break 'main }
+                    _ = fatal.cancelled() => break 'main,
+                    p = permits.clone().acquire_owned() => p.map_err(|_| anyhow!("closed"))?,
+                },
+                Err(_) => break,
+            };
+            let Some(line) = lines.next() else {
+                eof = true;
+                break;
+            };
+            let mut line = line.with_context(|| format!("cannot read {}", tp.0))?;
+            line_no += 1;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if line_no < start || line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let m = OwnedMessage::new(
+                Some(line),
+                None,
+                tp.0.clone(),
+                rdkafka::Timestamp::NotAvailable,
+                0,
+                line_no,
+                None,
+            );
+            shared.lock().start(&tp, line_no);
+            metrics.article_consumed();
+            msgs.push((m, tp.clone(), permit));
+        }
+        if !msgs.is_empty() {
+            spawn_batch(job.clone(), msgs, fatal.clone(), failure.clone());
+        } else if !eof {
+            // nothing taken: shutdown or a failure
+            break;
+        }
+        if eof {
+            break;
+        }
+    }
+    if shutdown.is_cancelled() {
+        stop = Stop::Requested;
+    }
+    // wait for every line's outputs (or the drain timeout after a shutdown request)
+    let mut deadline: Option<Instant> = None;
+    loop {
+        let pending = shared.lock().total_pending();
+        metrics.set_in_flight(pending);
+        if pending == 0 || fatal.is_cancelled() {
+            break;
+        }
+        if deadline.is_none() && shutdown.is_cancelled() {
+            stop = Stop::Requested;
+            deadline = Some(Instant::now() + cfg.drain_timeout);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            tracing::warn!(pending, "drain timeout: lines still in flight");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if let Err(e) = producer.flush(cfg.drain_timeout.max(Duration::from_secs(1))) {
+        tracing::warn!(error = %e, "producer flush incomplete");
+    }
+    let failure = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match failure {
+        Some(f) => Err(anyhow!("{f}")),
+        None => Ok(stop),
+    }
+}
+
+/// The idempotent producer for events and dead letters.
+fn create_producer(cfg: &WorkerConfig) -> Result<FutureProducer> {
+    let mut pc = ClientConfig::new();
+    for (k, v) in &cfg.producer {
+        pc.set(k, v);
+    }
+    pc.create().context("cannot create the Kafka producer")
+}
+
+/// Codes and delivers a batch on its own task; a delivery failure stops the worker.
+fn spawn_batch(
+    job: Arc<Job>,
+    msgs: Vec<(OwnedMessage, Tp, OwnedSemaphorePermit)>,
+    fatal: CancellationToken,
+    failure: Arc<Mutex<Option<String>>>,
+) {
+    tokio::spawn(async move {
+        if let Err(e) = job.process_batch(msgs).await {
+            job.shared.metrics.error(ErrorKind::Produce);
+            let mut failure = failure.lock().unwrap_or_else(|e| e.into_inner());
+            // the first failure stops the worker; later ones are its echoes
+            if failure.is_none() {
+                tracing::error!(error = %format!("{e:#}"), "stopping: a message could not be delivered");
+                *failure = Some(format!("{e:#}"));
+            } else {
+                tracing::debug!(error = %format!("{e:#}"), "another delivery failure");
+            }
+            fatal.cancel();
+        }
+    });
+}
+
+/// Replay: whether to code this message. A partition is closed (and paused) at its end
+/// offset; messages at or past it are not coded. Always true for the live worker.
+fn admit(
+    open: &mut Option<HashMap<Tp, i64>>,
+    consumer: &Consumer_,
+    topic: &str,
+    partition: i32,
+    offset: i64,
+) -> bool {
+    let Some(open) = open else { return true };
+    let tp: Tp = (topic.to_string(), partition);
+    let Some(&end) = open.get(&tp) else {
+        return false;
+    };
+    if offset + 1 >= end {
+        close_partition(open, consumer, &tp);
+    }
+    offset < end
+}
+
+/// Replay: a partition reached its end; stop fetching it.
+fn close_partition(open: &mut HashMap<Tp, i64>, consumer: &Consumer_, tp: &Tp) {
+    if open.remove(tp).is_some() {
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition(&tp.0, tp.1);
+        if let Err(e) = consumer.pause(&tpl) {
+            tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "cannot pause");
+        }
+        tracing::debug!(topic = %tp.0, partition = tp.1, "replay range done");
     }
 }
 
@@ -358,41 +713,49 @@ struct Job {
     cfg: Arc<WorkerConfig>,
     coder: Arc<Coder>,
     producer: FutureProducer,
-    consumer: Arc<Consumer_>,
+    /// The consumer whose offsets are stored; none for a file replay.
+    consumer: Option<Arc<Consumer_>>,
     shared: Arc<Shared>,
 }
 
 impl Job {
     /// Codes a batch of messages in one blocking call, then delivers each message's
-    /// output; each message's offset is finished on its own acknowledgements.
-    async fn process_batch(&self, msgs: Vec<(OwnedMessage, Tp)>) -> Result<()> {
-        let inputs: Vec<(Vec<u8>, String, Option<i64>)> = msgs
-            .iter()
-            .map(|(m, tp)| {
-                (
-                    m.payload().map(<[u8]>::to_vec).unwrap_or_default(),
-                    format!("{}/{}/{}", tp.0, tp.1, m.offset()),
-                    m.timestamp().to_millis(),
-                )
-            })
-            .collect();
-        let outcomes = {
+    /// output; each message's offset is finished, and its in-flight permit released, on
+    /// its own acknowledgements (a slow message does not hold back its batch's permits).
+    async fn process_batch(
+        &self,
+        msgs: Vec<(OwnedMessage, Tp, OwnedSemaphorePermit)>,
+    ) -> Result<()> {
+        // the messages go to the blocking pool and come back with their outcomes (no
+        // copy of the payloads)
+        let (msgs, outcomes) = {
             let cfg = self.cfg.clone();
             let coder = self.coder.clone();
             tokio::task::spawn_blocking(move || {
-                inputs
-                    .into_iter()
-                    .map(|(payload, id, ts)| code_payload(&cfg, &coder, &payload, id, ts))
-                    .collect::<Vec<_>>()
+                let outcomes: Vec<Outcome> = msgs
+                    .iter()
+                    .map(|(m, tp, _)| {
+                        code_payload(
+                            &cfg,
+                            &coder,
+                            m.payload().unwrap_or_default(),
+                            || format!("{}/{}/{}", tp.0, tp.1, m.offset()),
+                            m.timestamp().to_millis(),
+                        )
+                    })
+                    .collect();
+                (msgs, outcomes)
             })
             .await
             .context("coding task failed")?
         };
-        let results = join_all(
-            msgs.into_iter()
-                .zip(outcomes)
-                .map(|((msg, tp), outcome)| self.deliver(msg, tp, outcome)),
-        )
+        let results = join_all(msgs.into_iter().zip(outcomes).map(
+            |((msg, tp, permit), outcome)| async move {
+                let r = self.deliver(msg, tp, outcome).await;
+                drop(permit);
+                r
+            },
+        ))
         .await;
         results.into_iter().collect()
     }
@@ -408,6 +771,7 @@ impl Job {
                     m.article_without_events();
                 }
                 let mut acks = Vec::with_capacity(events.len());
+                let (part, off) = (tp.1.to_string(), offset.to_string());
                 for e in &events {
                     let value = serde_json::to_vec(e).context("cannot encode an event")?;
                     let headers = OwnedHeaders::new()
@@ -421,11 +785,11 @@ impl Job {
                         })
                         .insert(Header {
                             key: "demarche.input.partition",
-                            value: Some(tp.1.to_string().as_bytes()),
+                            value: Some(part.as_bytes()),
                         })
                         .insert(Header {
                             key: "demarche.input.offset",
-                            value: Some(offset.to_string().as_bytes()),
+                            value: Some(off.as_bytes()),
                         });
                     let rec = FutureRecord::to(&self.cfg.output_topic)
                         .key(e.event_id.as_bytes())
@@ -435,7 +799,10 @@ impl Job {
                 }
                 for (ack, e) in join_all(acks).await.into_iter().zip(&events) {
                     match ack {
-                        Ok(Ok(_)) => m.event_produced(&e.action.root, e.action.quad_class),
+                        Ok(Ok(_)) => {
+                            m.event_produced(&e.action.root, e.action.quad_class);
+                            self.cfg.progress.events.fetch_add(1, Relaxed);
+                        }
                         Ok(Err((err, _))) => {
                             return Err(anyhow!(
                                 "event {} of {} not delivered: {err}",
@@ -504,7 +871,10 @@ impl Job {
                 }
                 let ack = self.enqueue(rec).await?;
                 match ack.await {
-                    Ok(Ok(_)) => m.article_dead_lettered(reason),
+                    Ok(Ok(_)) => {
+                        m.article_dead_lettered(reason);
+                        self.cfg.progress.dead_letters.fetch_add(1, Relaxed);
+                    }
                     Ok(Err((err, _))) => {
                         return Err(anyhow!(
                             "dead letter for {}/{}/{offset} not delivered: {err}",
@@ -523,9 +893,13 @@ impl Job {
             }
         }
         // every output of this message is acknowledged: its offset may be stored
+        let p = &self.cfg.progress;
+        p.done.fetch_add(1, Relaxed);
+        p.bytes
+            .fetch_add(msg.payload().map_or(0, <[u8]>::len) as u64, Relaxed);
         let store = self.shared.lock().finish(&tp, offset);
-        if let Some(o) = store {
-            match self.consumer.store_offset(&tp.0, tp.1, o) {
+        if let (Some(o), Some(consumer)) = (store, &self.consumer) {
+            match consumer.store_offset(&tp.0, tp.1, o) {
                 Ok(()) => {
                     self.shared
                         .stored
@@ -586,7 +960,7 @@ fn code_payload(
     cfg: &WorkerConfig,
     coder: &Coder,
     payload: &[u8],
-    fallback_id: String,
+    fallback_id: impl FnOnce() -> String,
     ts_ms: Option<i64>,
 ) -> Outcome {
     if payload.len() > cfg.max_article_bytes {
@@ -604,9 +978,9 @@ fn code_payload(
     }
     let mut article = match cfg.format {
         PayloadFormat::Text => {
-            Article::new(fallback_id, String::from_utf8_lossy(payload).into_owned())
+            Article::new(fallback_id(), String::from_utf8_lossy(payload).into_owned())
         }
-        PayloadFormat::Json => match decode_article(payload, &cfg.decode, || fallback_id) {
+        PayloadFormat::Json => match decode_article(payload, &cfg.decode, fallback_id) {
             Ok(d) => d.article,
             Err(e) => {
                 let reason = match e {
@@ -633,21 +1007,18 @@ fn chrono_date_of_millis(ms: i64) -> Option<chrono::NaiveDate> {
 /// Once a second: commit the stored offsets, then publish the committed offsets and the
 /// queue and in-flight gauges. The commit is synchronous so that the gauge and
 /// `demarche_errors_total{kind="commit"}` reflect the broker's answer (librdkafka does
-/// not report the result of an asynchronous manual commit without a callback).
-fn housekeeping(consumer: &Consumer_, producer: &FutureProducer, shared: &Shared) {
+/// not report the result of an asynchronous manual commit without a callback). A replay
+/// also closes the partitions whose position reached their end offset (the last
+/// messages of a range may be transaction markers or compacted away).
+fn housekeeping(
+    consumer: &Consumer_,
+    producer: &FutureProducer,
+    shared: &Shared,
+    open: Option<&mut HashMap<Tp, i64>>,
+) {
     let m = &shared.metrics;
     match consumer.commit_consumer_state(CommitMode::Sync) {
-        Ok(()) => {
-            let stored = shared
-                .stored
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            for ((topic, partition), o) in stored {
-                // the committed position is the next offset to read
-                m.set_committed_offset(&topic, partition, o + 1);
-            }
-        }
+        Ok(()) => publish_committed(shared),
         Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
         Err(e) => {
             m.error(ErrorKind::Commit);
@@ -656,4 +1027,33 @@ fn housekeeping(consumer: &Consumer_, producer: &FutureProducer, shared: &Shared
     }
     m.set_producer_queue(producer.in_flight_count().max(0) as usize);
     m.set_in_flight(shared.lock().total_pending());
+    if let Some(open) = open {
+        if open.is_empty() {
+            return;
+        }
+        if let Ok(pos) = consumer.position() {
+            for e in pos.elements() {
+                let tp: Tp = (e.topic().to_string(), e.partition());
+                if let (Offset::Offset(p), Some(&end)) = (e.offset(), open.get(&tp)) {
+                    if p >= end {
+                        close_partition(open, consumer, &tp);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Publishes the offsets stored and just committed (the next offset to read).
+fn publish_committed(shared: &Shared) {
+    let stored = shared
+        .stored
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    for ((topic, partition), o) in stored {
+        shared
+            .metrics
+            .set_committed_offset(&topic, partition, o + 1);
+    }
 }
