@@ -22,3 +22,6 @@ echo "broker: $KAFKA_BOOTSTRAP"
 
 echo "== cargo test"
 cargo test --workspace --release
+
+echo "== deploy files (scripts/check-deploy.sh)"
+scripts/check-deploy.sh
