@@ -2,6 +2,7 @@
 //! and dead letters, store offsets in order, commit, and shut down cleanly.
 
 use super::offsets::{OffsetTracker, Tp};
+use crate::export;
 use crate::message::{decode_article, DecodeError, DecodeOptions};
 use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind};
 use anyhow::{anyhow, Context as _, Result};
@@ -59,6 +60,10 @@ pub struct WorkerConfig {
     pub format: PayloadFormat,
     /// How long to wait for in-flight work on revoke and shutdown.
     pub drain_timeout: Duration,
+    /// Encoding of the event messages (`[output] format`).
+    pub output_format: export::Format,
+    /// Event ontology of JSON event messages (`[output] ontology`).
+    pub output_ontology: export::Ontology,
 }
 
 /// State shared by the loop, the message tasks and the consumer callbacks.
@@ -409,7 +414,8 @@ impl Job {
                 }
                 let mut acks = Vec::with_capacity(events.len());
                 for e in &events {
-                    let value = serde_json::to_vec(e).context("cannot encode an event")?;
+                    let value = export::to_vec(self.cfg.output_format, self.cfg.output_ontology, e)
+                        .context("cannot encode an event")?;
                     let headers = OwnedHeaders::new()
                         .insert(Header {
                             key: "demarche.article.id",
