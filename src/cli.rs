@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive). Raw input only: the commands turn these into
 //! validated settings ([`crate::config`], [`crate::message::DecodeOptions`]).
 
+use crate::export::{Format, Ontology};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -13,6 +14,8 @@ use std::path::PathBuf;
 #[command(after_help = "\
 Examples:
   demarche extract --input articles.jsonl --output events.jsonl
+  demarche extract --input articles.jsonl --format gdelt > events.tsv
+  demarche extract --input articles.jsonl --ontology plover > plover.jsonl
   cat articles.jsonl | demarche extract --threads 4 > events.jsonl
   demarche eval --input ../shared/eval/agnews_dev_articles.jsonl \\
                 --gold ../shared/eval/agnews_dev_gold.jsonl --verbose
@@ -52,8 +55,9 @@ pub enum Command {
     /// Each input line is a JSON object with the article body in `text` (see
     /// --text-field) and optional `id`, `title`, `published_at` (RFC 3339 or
     /// YYYY-MM-DD), `url`, `source` and `language`. Each output line is one event in the
-    /// `demarche.event/1` schema, in input order. Malformed lines are reported on stderr
-    /// as `line N: reason` and skipped (fatal with --strict).
+    /// `demarche.event/1` schema, in input order (--format phoenix|gdelt: tab-separated
+    /// rows after a header line; --ontology plover: the PLOVER view). Malformed lines are
+    /// reported on stderr as `line N: reason` and skipped (fatal with --strict).
     Extract(ExtractArgs),
 
     /// Code an articles file and score the events against a gold file.
@@ -278,6 +282,17 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Output format: jsonl (one JSON event per line), or phoenix or gdelt (tab-separated
+    /// Phoenix or GDELT 2.0 event-table columns, with a header line; docs/EXPORTS.md).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Jsonl)]
+    pub format: Format,
+
+    /// Event ontology of jsonl output: cameo (the demarche.event/1 schema) or plover
+    /// (PLOVER event type, mode, context and actors first, the CAMEO code as a secondary
+    /// field; docs/PLOVER.md). phoenix and gdelt are CAMEO tables: cameo only.
+    #[arg(long, value_enum, value_name = "ONTOLOGY", default_value_t = Ontology::Cameo)]
+    pub ontology: Ontology,
+
     /// Explain the coding on stderr: per sentence the actor mentions and their codes,
     /// the verb patterns matched (with dictionary file and line), and the source and
     /// target chosen for each. For tuning dictionaries; slow on large inputs.
@@ -342,6 +357,27 @@ mod tests {
         assert_eq!(a.coding.text_field, "text");
         assert_eq!(a.coding.threads, None);
         assert!(!a.strict);
+        assert_eq!(a.format, Format::Jsonl);
+        assert_eq!(a.ontology, Ontology::Cameo);
+    }
+
+    #[test]
+    fn extract_format_and_ontology() {
+        let cli = Cli::try_parse_from([
+            "demarche",
+            "extract",
+            "--format",
+            "gdelt",
+            "--ontology",
+            "plover",
+        ])
+        .unwrap();
+        let Command::Extract(a) = cli.command else {
+            panic!("not extract")
+        };
+        assert_eq!((a.format, a.ontology), (Format::Gdelt, Ontology::Plover));
+        assert!(Cli::try_parse_from(["demarche", "extract", "--format", "csv"]).is_err());
+        assert!(Cli::try_parse_from(["demarche", "extract", "--ontology", "icews"]).is_err());
     }
 
     #[test]

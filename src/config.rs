@@ -32,6 +32,7 @@
 //! defaults after those of their kind in name order, so that a copy of `dictionaries/`
 //! codes exactly like the defaults.
 
+use crate::export::{self, Format, Ontology};
 use demarche_coder::{builtin, CoderBuilder, FileKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -238,6 +239,8 @@ mod key {
     pub const DRAIN_TIMEOUT_SECS: &str = "[shutdown] drain_timeout_secs";
     pub const LOG_FORMAT: &str = "[log] format";
     pub const LOG_LEVEL: &str = "[log] level";
+    pub const OUTPUT_FORMAT: &str = "[output] format";
+    pub const OUTPUT_ONTOLOGY: &str = "[output] ontology";
 }
 
 /// The worker's validated configuration (`config.toml`, environment, flags).
@@ -255,6 +258,8 @@ pub struct Config {
     pub input: InputSection,
     /// Which dictionaries the coder uses.
     pub coder: CoderSection,
+    /// How events are written to the output topic.
+    pub output: OutputSection,
     /// Concurrency and memory bounds of the pipeline.
     pub pipeline: PipelineSection,
     /// The metrics and health HTTP endpoint.
@@ -274,6 +279,7 @@ impl PartialEq for Config {
             kafka,
             input,
             coder,
+            output,
             pipeline,
             metrics,
             shutdown,
@@ -283,6 +289,7 @@ impl PartialEq for Config {
         *kafka == other.kafka
             && *input == other.input
             && *coder == other.coder
+            && *output == other.output
             && *pipeline == other.pipeline
             && *metrics == other.metrics
             && *shutdown == other.shutdown
@@ -451,6 +458,18 @@ pub struct CoderSection {
     /// Extra dictionary files as `KIND:FILE` (`actors:local-leaders.txt`), KIND one of
     /// actors, agents, verbs, irregular, discards; loaded in order, later entries win.
     pub add: Vec<String>,
+}
+
+/// `[output]`: how events are written to the output topic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputSection {
+    /// `jsonl` (one JSON event per message), `phoenix` or `gdelt` (one tab-separated
+    /// row per message, no header; docs/EXPORTS.md).
+    pub format: Format,
+    /// `cameo` (the demarche.event/1 schema) or `plover` (the PLOVER view; jsonl only).
+    pub ontology: Ontology,
 }
 
 /// `[pipeline]`: concurrency and memory bounds.
@@ -642,6 +661,16 @@ pub const ENV_VARS: &[(&str, &str, EnvSetter)] = &[
         c.log.level = v.trim().to_string();
         Ok(())
     }),
+    ("DEMARCHE_OUTPUT_FORMAT", key::OUTPUT_FORMAT, |c, v| {
+        c.output.format =
+            Format::parse(v).ok_or_else(|| "expected jsonl, phoenix or gdelt".to_string())?;
+        Ok(())
+    }),
+    ("DEMARCHE_OUTPUT_ONTOLOGY", key::OUTPUT_ONTOLOGY, |c, v| {
+        c.output.ontology =
+            Ontology::parse(v).ok_or_else(|| "expected cameo or plover".to_string())?;
+        Ok(())
+    }),
 ];
 
 /// A comma-separated list, entries trimmed (empty entries kept, for validation).
@@ -831,6 +860,7 @@ impl Config {
         self.validate_kafka()?;
         self.validate_properties()?;
         self.validate_input()?;
+        self.validate_output()?;
         self.coder()?;
         let range = |key, value: u64, ok: bool, reason| {
             if ok {
@@ -1075,6 +1105,16 @@ impl Config {
             });
         }
         Ok(())
+    }
+
+    fn validate_output(&self) -> Result<(), ConfigError> {
+        let o = &self.output;
+        export::check(o.format, o.ontology).map_err(|reason| ConfigError::Invalid {
+            origin: self.origin(&[key::OUTPUT_ONTOLOGY, key::OUTPUT_FORMAT]),
+            key: key::OUTPUT_ONTOLOGY,
+            value: o.ontology.name().to_string(),
+            reason: format!("{reason} ([output] format is {:?})", o.format.name()),
+        })
     }
 
     fn validate_log_level(&self) -> Result<(), ConfigError> {
@@ -1526,6 +1566,8 @@ mod tests {
         assert_eq!(c.shutdown.drain_timeout_secs, 30);
         assert_eq!(c.log.format, LogFormat::Text);
         assert_eq!(c.log.level, "info");
+        assert_eq!(c.output.format, Format::Jsonl);
+        assert_eq!(c.output.ontology, Ontology::Cameo);
         c.validate().unwrap();
         assert_eq!(Config::load(None, &[]).unwrap(), c);
         assert_eq!(load("", &[]).unwrap(), c);
@@ -1855,6 +1897,48 @@ mod tests {
                 &["DEMARCHE_LOG_FORMAT=\"xml\": expected text or json"],
             ),
             (
+                "unknown key in [output]",
+                "[output]\nformats = \"gdelt\"\n",
+                &[],
+                &["[output] formats: ", "unknown field"],
+            ),
+            (
+                "unknown output format",
+                "[output]\nformat = \"csv\"\n",
+                &[],
+                &["config.toml: [output] format: ", "line 2", "unknown variant `csv`", "`jsonl`, `phoenix`"],
+            ),
+            (
+                "unknown output ontology",
+                "[output]\nontology = \"icews\"\n",
+                &[],
+                &["[output] ontology: ", "unknown variant `icews`", "`cameo`"],
+            ),
+            (
+                "plover ontology with a table format",
+                "[output]\nformat = \"phoenix\"\nontology = \"plover\"\n",
+                &[],
+                &["config.toml: [output] ontology \"plover\": the phoenix format is a CAMEO table", "needs the jsonl format"],
+            ),
+            (
+                "bad env output format",
+                "",
+                &[("DEMARCHE_OUTPUT_FORMAT", "tsv")],
+                &["environment variable DEMARCHE_OUTPUT_FORMAT=\"tsv\": expected jsonl, phoenix or gdelt"],
+            ),
+            (
+                "bad env output ontology",
+                "",
+                &[("DEMARCHE_OUTPUT_ONTOLOGY", "plover2")],
+                &["environment variable DEMARCHE_OUTPUT_ONTOLOGY=\"plover2\": expected cameo or plover"],
+            ),
+            (
+                "env format conflicting with the file's ontology names the variable",
+                "[output]\nontology = \"plover\"\n",
+                &[("DEMARCHE_OUTPUT_FORMAT", "gdelt")],
+                &["environment variable DEMARCHE_OUTPUT_FORMAT: [output] ontology \"plover\": the gdelt format"],
+            ),
+            (
                 "env value valid alone but refused by validation",
                 "",
                 &[("DEMARCHE_PIPELINE_MAX_IN_FLIGHT", "0")],
@@ -1927,6 +2011,8 @@ mod tests {
                 ("DEMARCHE_PIPELINE_MAX_IN_FLIGHT", "64"),
                 ("DEMARCHE_LOG_FORMAT", "json"),
                 ("DEMARCHE_LOG_LEVEL", "info,demarche=debug"),
+                ("DEMARCHE_OUTPUT_FORMAT", "GDELT"),
+                ("DEMARCHE_OUTPUT_ONTOLOGY", " cameo "),
                 ("DEMARCHE_UNRELATED", "ignored"),
                 ("PATH", "/bin"),
             ],
@@ -1943,6 +2029,8 @@ mod tests {
         assert_eq!(c.pipeline.max_in_flight, 64);
         assert_eq!(c.log.format, LogFormat::Json);
         assert_eq!(c.log.level, "info,demarche=debug");
+        assert_eq!(c.output.format, Format::Gdelt);
+        assert_eq!(c.output.ontology, Ontology::Cameo);
         // Untouched keys keep the file's or the default value.
         assert_eq!(c.input, InputSection::default());
         // The last of repeated variables wins.
@@ -2107,10 +2195,16 @@ mod tests {
              [pipeline]\nmax_in_flight = 1\ncoding_threads = 8\n\
              [metrics]\nlisten = \"[::1]:0\"\n\
              [shutdown]\ndrain_timeout_secs = 3600\n\
-             [log]\nformat = \"json\"\nlevel = \"DEBUG\"\n",
+             [log]\nformat = \"json\"\nlevel = \"DEBUG\"\n\
+             [output]\nformat = \"jsonl\"\nontology = \"plover\"\n",
             &[],
         )
         .unwrap();
+        assert_eq!(c.output.ontology, Ontology::Plover);
+        for format in ["phoenix", "gdelt"] {
+            let c = load(&format!("[output]\nformat = \"{format}\"\n"), &[]).unwrap();
+            assert_eq!(c.output.format.name(), format);
+        }
         assert_eq!(c.input.format, InputFormat::Text);
         assert_eq!(c.kafka.compression, "zstd");
         assert_eq!(c.metrics.listen.to_string(), "[::1]:0");

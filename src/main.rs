@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod export;
 mod http;
 mod kafka;
 mod message;

@@ -492,3 +492,297 @@ fn add_dictionary_extends_the_defaults() {
             "expected actors, agents, verbs, irregular or discards",
         ));
 }
+
+/// Header and rows of a tab-separated `extract --format` output; every row has as many
+/// columns as the header.
+fn tsv_of(stdout: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = String::from_utf8(stdout.to_vec()).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .expect("a header line")
+        .split('\t')
+        .map(str::to_string)
+        .collect();
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect();
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r.len(), header.len(), "row {i}: {r:?}");
+    }
+    (header, rows)
+}
+
+/// The value of `column` in `row`.
+fn col<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
+    let i = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    &row[i]
+}
+
+/// The seed article of ../shared/eval, or `None` (the test skips) when absent.
+fn seed_article() -> Option<PathBuf> {
+    let path = shared("eval/seed_article.jsonl");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: ../shared/eval/seed_article.jsonl not available");
+        None
+    }
+}
+
+fn extract_seed(seed: &Path, args: &[&str]) -> Vec<u8> {
+    demarche()
+        .args(["extract", "--threads", "1", "--input"])
+        .arg(seed)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
+#[test]
+fn extract_format_phoenix() {
+    let Some(seed) = seed_article() else { return };
+    let (header, rows) = tsv_of(&extract_seed(&seed, &["--format", "phoenix"]));
+    assert_eq!(header.len(), 26);
+    assert_eq!(header[0], "EventID");
+    assert_eq!(header[25], "NewsSources");
+    // As many rows as JSON events, in the same order, with the same ids.
+    let events = events_of(&extract_seed(&seed, &[]));
+    assert_eq!(rows.len(), events.len());
+    for (row, e) in rows.iter().zip(&events) {
+        assert_eq!(col(&header, row, "EventID"), e["event_id"]);
+        assert_eq!(col(&header, row, "EventCode"), e["action"]["code"]);
+        let date = e["date"].as_str().unwrap_or("").replace('-', "");
+        assert_eq!(col(&header, row, "Date"), date);
+    }
+    // "Russia on Thursday, November 20, slammed ... a landmark UN resolution"
+    let slam = rows
+        .iter()
+        .find(|r| {
+            col(&header, r, "EventCode") == "111" && col(&header, r, "SourceActorFull") == "RUS"
+        })
+        .expect("RUS 111 IGOUNO");
+    let c = |name| col(&header, slam, name);
+    assert_eq!(
+        [c("Date"), c("Year"), c("Month"), c("Day")],
+        ["20141120", "2014", "11", "20"]
+    );
+    assert_eq!(
+        [
+            c("SourceActorEntity"),
+            c("SourceActorRole"),
+            c("SourceActorAttribute")
+        ],
+        ["RUS", "", ""]
+    );
+    assert_eq!(
+        [
+            c("TargetActorFull"),
+            c("TargetActorEntity"),
+            c("TargetActorRole"),
+            c("TargetActorAttribute")
+        ],
+        ["IGOUNO", "IGO", "", "UNO"]
+    );
+    assert_eq!(
+        [c("EventRootCode"), c("QuadClass"), c("GoldsteinScore")],
+        ["11", "3", "-2.0"]
+    );
+    assert!(c("SentenceID").starts_with("seed-rappler-2014-11-20-"));
+    assert_eq!(c("Lat"), "");
+    // Lavrov (RUSGOV) held talks with North Korea's envoy (PRKGOV).
+    let talks = rows
+        .iter()
+        .find(|r| col(&header, r, "SourceActorFull") == "RUSGOV")
+        .expect("a RUSGOV event");
+    assert_eq!(col(&header, talks, "SourceActorEntity"), "RUS");
+    assert_eq!(col(&header, talks, "SourceActorRole"), "GOV");
+}
+
+#[test]
+fn extract_format_gdelt() {
+    let Some(seed) = seed_article() else { return };
+    let (header, rows) = tsv_of(&extract_seed(&seed, &["--format", "gdelt"]));
+    assert_eq!(header.len(), 61);
+    assert_eq!(
+        [
+            header[0].as_str(),
+            header[1].as_str(),
+            header[59].as_str(),
+            header[60].as_str()
+        ],
+        ["GLOBALEVENTID", "SQLDATE", "DATEADDED", "SOURCEURL"]
+    );
+    assert!(!rows.is_empty());
+    let slam = rows
+        .iter()
+        .find(|r| col(&header, r, "EventCode") == "111" && col(&header, r, "Actor1Code") == "RUS")
+        .expect("RUS 111 IGOUNO");
+    let c = |name| col(&header, slam, name);
+    assert!(
+        c("GLOBALEVENTID").parse::<i64>().is_ok_and(|n| n >= 0),
+        "{}",
+        c("GLOBALEVENTID")
+    );
+    assert_eq!(
+        [c("SQLDATE"), c("MonthYear"), c("Year"), c("FractionDate")],
+        ["20141120", "201411", "2014", "2014.8877"]
+    );
+    assert_eq!(
+        [
+            c("Actor1Name"),
+            c("Actor1CountryCode"),
+            c("Actor1Type1Code")
+        ],
+        ["Russia", "RUS", ""]
+    );
+    assert_eq!(
+        [
+            c("Actor2Code"),
+            c("Actor2CountryCode"),
+            c("Actor2KnownGroupCode"),
+            c("Actor2Type1Code")
+        ],
+        ["IGOUNO", "", "UNO", "IGO"]
+    );
+    assert_eq!(
+        [
+            c("EventBaseCode"),
+            c("EventRootCode"),
+            c("QuadClass"),
+            c("GoldsteinScale")
+        ],
+        ["111", "11", "3", "-2.0"]
+    );
+    assert_eq!(
+        [c("NumMentions"), c("AvgTone"), c("ActionGeo_Lat")],
+        ["1", "", ""]
+    );
+    assert_eq!(c("DATEADDED").len(), 14);
+    assert!(c("DATEADDED").bytes().all(|b| b.is_ascii_digit()));
+    let lavrov = rows
+        .iter()
+        .find(|r| col(&header, r, "Actor1Code") == "RUSGOV")
+        .expect("a RUSGOV event");
+    assert_eq!(col(&header, lavrov, "Actor1Type1Code"), "GOV");
+    assert_eq!(
+        col(&header, lavrov, "Actor1Name"),
+        "Foreign Minister Sergei Lavrov"
+    );
+}
+
+#[test]
+fn extract_tsv_escapes_and_empty_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(
+        tmp.path(),
+        "a.jsonl",
+        &format!(
+            "{}\n",
+            json!({"id": "tab\tid", "text": CLEAR, "published_at": "2014-11-21",
+                   "url": "http://example.com/a\tb", "source": "Wire\nService"})
+        ),
+    );
+    for (format, columns) in [("phoenix", 26), ("gdelt", 61)] {
+        let out = demarche()
+            .args(["extract", "--format", format, "--input"])
+            .arg(&input)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let (header, rows) = tsv_of(&out);
+        assert_eq!(header.len(), columns);
+        assert!(!rows.is_empty(), "{format}: no rows");
+        let url = if format == "phoenix" {
+            "URLs"
+        } else {
+            "SOURCEURL"
+        };
+        assert_eq!(col(&header, &rows[0], url), "http://example.com/a b");
+    }
+    // No input: the header alone.
+    let out = demarche()
+        .args(["extract", "--format", "gdelt"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let (header, rows) = tsv_of(&out);
+    assert_eq!((header.len(), rows.len()), (61, 0));
+}
+
+#[test]
+fn extract_format_jsonl_is_the_default() {
+    let Some(seed) = seed_article() else { return };
+    let default = extract_seed(&seed, &[]);
+    assert_eq!(
+        extract_seed(&seed, &["--format", "jsonl", "--ontology", "cameo"]),
+        default
+    );
+    assert!(!events_of(&default).is_empty());
+}
+
+#[test]
+fn extract_ontology_plover() {
+    let Some(seed) = seed_article() else { return };
+    let cameo = events_of(&extract_seed(&seed, &[]));
+    let out = extract_seed(&seed, &["--ontology", "plover"]);
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text
+        .lines()
+        .all(|l| l.starts_with("{\"schema\":\"demarche.plover/1\",\"id\":")));
+    let events = events_of(&out);
+    assert_eq!(events.len(), cameo.len());
+    for (p, c) in events.iter().zip(&cameo) {
+        assert_eq!(p["id"], c["event_id"]);
+        assert_eq!(p["event_type"], c["plover"]["type"]);
+        assert_eq!(p["mode"], c["plover"]["mode"]);
+        assert_eq!(p["cameo"]["code"], c["action"]["code"]);
+        assert_eq!(p["source"][0]["cameo"], c["source"]["code"]);
+        assert!(p["context"].is_array());
+    }
+    let slam = events
+        .iter()
+        .find(|e| e["cameo"]["code"] == "111" && e["source"][0]["cameo"] == "RUS")
+        .expect("RUS 111 IGOUNO");
+    assert_eq!(slam["event_type"], "ACCUSE");
+    assert_eq!(slam["mode"], "disapprove");
+    assert_eq!(slam["quad_code"], 3);
+    assert_eq!(slam["date"], "2014-11-20");
+    assert_eq!(slam["source"][0]["code"], "RUS");
+    assert_eq!(slam["recipient"][0]["code"], "IGO");
+    assert_eq!(slam["recipient"][0]["cameo"], "IGOUNO");
+    assert_eq!(slam["event_text"][0], "slammed");
+    // "North Korea threatened nuclear tests": THREATEN, with a violence mode and the
+    // cbrn context of CAMEO 1385.
+    let threat = events
+        .iter()
+        .find(|e| e["cameo"]["code"] == "1385")
+        .expect("a 1385 event");
+    assert_eq!(threat["event_type"], "THREATEN");
+    assert_eq!(threat["mode"], "violence");
+    assert_eq!(threat["context"], json!(["cbrn"]));
+}
+
+#[test]
+fn extract_refuses_plover_tables() {
+    for format in ["phoenix", "gdelt"] {
+        demarche()
+            .args(["extract", "--format", format, "--ontology", "plover"])
+            .write_stdin(json!({"text": CLEAR}).to_string())
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("needs the jsonl format"));
+    }
+}

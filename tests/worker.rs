@@ -43,6 +43,11 @@ struct Worker {
 
 impl Worker {
     fn start(bootstrap: &str, group: &str) -> Worker {
+        Worker::start_with_env(bootstrap, group, &[])
+    }
+
+    /// [`Worker::start`] with extra environment variables (`DEMARCHE_*` settings).
+    fn start_with_env(bootstrap: &str, group: &str, vars: &[(&str, &str)]) -> Worker {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_demarche"))
             .args(["run", "--brokers", bootstrap, "--group-id", group])
@@ -51,6 +56,7 @@ impl Worker {
             .args(["--metrics-listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "demarche=info")
             .env_remove("DEMARCHE_CONFIG")
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -397,4 +403,38 @@ fn two_workers_share_partitions_and_survive_a_rebalance() {
         "lost articles"
     );
     assert!(w1.stop().success());
+}
+
+/// `[output] format = "gdelt"` (here DEMARCHE_OUTPUT_FORMAT): each event message is one
+/// tab-separated GDELT row, without header or newline, keyed by the event id.
+#[test]
+fn output_format_gdelt() {
+    let c = cluster(1);
+    let ids = produce_articles(&c.bootstrap, "g", 5);
+    let w = Worker::start_with_env(
+        &c.bootstrap,
+        "demarche-gdelt",
+        &[("DEMARCHE_OUTPUT_FORMAT", "gdelt")],
+    );
+    let events = read_topic(&c.bootstrap, EVENTS, Duration::from_secs(60), |ms| {
+        ms.len() >= ids.len()
+    });
+    assert!(w.stop().success());
+    assert!(events.len() >= ids.len(), "{} events", events.len());
+    for m in &events {
+        let row = std::str::from_utf8(m.payload().unwrap()).unwrap();
+        assert!(!row.contains('\n'), "{row:?}");
+        let fields: Vec<&str> = row.split('\t').collect();
+        assert_eq!(fields.len(), 61, "{row:?}");
+        // GLOBALEVENTID is the first 15 hex digits of the key (the event id).
+        let key = std::str::from_utf8(m.key().unwrap()).unwrap();
+        assert_eq!(
+            fields[0],
+            u64::from_str_radix(&key[..15], 16).unwrap().to_string()
+        );
+        assert_eq!(fields[1], "20141120", "{row:?}"); // SQLDATE: "on Thursday"
+        assert_eq!(fields[5], "RUS"); // Actor1Code
+        assert_eq!(fields[15], "IGOUNO"); // Actor2Code
+        assert_eq!(fields[28], "11"); // EventRootCode
+    }
 }

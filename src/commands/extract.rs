@@ -5,9 +5,10 @@
 //! is coded, so the output order is the input order whatever the thread count, and
 //! memory stays bounded by a few chunks.
 
-use super::{load_coder, open_input, open_output, thread_pool, Input};
+use super::{load_coder, open_input, open_output, thread_pool, Input, InputError};
 use crate::cli::ExtractArgs;
-use crate::message::{decode_article, encode_event, DecodeError, DecodeOptions};
+use crate::export;
+use crate::message::{decode_article, DecodeError, DecodeOptions};
 use anyhow::{anyhow, Context, Result};
 use demarche_coder::{Coder, Event};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,6 +26,13 @@ const CHUNK_BYTES: usize = 8 << 20;
 /// Runs `demarche extract`.
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    export::check(args.format, args.ontology).map_err(|e| {
+        InputError(format!(
+            "--format {} --ontology {}: {e}",
+            args.format.name(),
+            args.ontology.name()
+        ))
+    })?;
     let input = open_input(&args.input)?;
     let coder = load_coder(&args.coding.dictionaries)?;
     let pool = thread_pool(&args.coding)?;
@@ -32,6 +40,9 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         text_field: args.coding.text_field.clone(),
     };
     let mut out = open_output(&args.output)?;
+    let mut header = Vec::new();
+    export::write_header(args.format, &mut header);
+    out.write_all(&header).context("cannot write events")?;
     let progress = progress_bar(&input);
     let mut totals = Totals::default();
 
@@ -53,7 +64,8 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
                         totals.articles += 1;
                         totals.events += coded.events.len() as u64;
                         for e in &coded.events {
-                            encode_event(e, &mut buf).context("cannot encode an event")?;
+                            export::encode_line(args.format, args.ontology, e, &mut buf)
+                                .context("cannot encode an event")?;
                         }
                     }
                     Err(err) if args.strict => {
@@ -80,6 +92,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         p.finish_and_clear();
     }
     result?;
+    out.flush().context("cannot write events")?;
     totals.report(started);
     Ok(ExitCode::SUCCESS)
 }

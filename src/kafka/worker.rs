@@ -3,6 +3,7 @@
 
 use super::offsets::{OffsetTracker, Tp};
 use super::range::{PartitionRange, TokenBucket};
+use crate::export;
 use crate::message::{decode_article, DecodeError, DecodeOptions};
 use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind};
 use anyhow::{anyhow, Context as _, Result};
@@ -68,6 +69,10 @@ pub struct WorkerConfig {
     pub format: PayloadFormat,
     /// How long to wait for in-flight work on revoke and shutdown.
     pub drain_timeout: Duration,
+    /// Encoding of the event messages (`[output] format`).
+    pub output_format: export::Format,
+    /// Event ontology of JSON event messages (`[output] ontology`).
+    pub output_ontology: export::Ontology,
 }
 
 /// Where the worker reads its input.
@@ -773,7 +778,8 @@ impl Job {
                 let mut acks = Vec::with_capacity(events.len());
                 let (part, off) = (tp.1.to_string(), offset.to_string());
                 for e in &events {
-                    let value = serde_json::to_vec(e).context("cannot encode an event")?;
+                    let value = export::to_vec(self.cfg.output_format, self.cfg.output_ontology, e)
+                        .context("cannot encode an event")?;
                     let headers = OwnedHeaders::new()
                         .insert(Header {
                             key: "demarche.article.id",

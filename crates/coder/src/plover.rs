@@ -3,8 +3,8 @@
 //! PLOVER (Political Language Ontology for Verifiable Event Records) replaces
 //! CAMEO's 20 roots with 16 event types, and moves much of CAMEO's detail into
 //! a *mode* (how the event happened, e.g. `CONSULT` by `"phone"`) and a
-//! *context* (topic, e.g. `"economic"`; not carried here). This table follows
-//! the 2021 revision (PLOVER manual draft 0.8), in which:
+//! *context* (topic, e.g. `"economic"`). This table follows the 2021 revision
+//! (PLOVER manual draft 0.8, `CAMEO2PLOVER-2021.txt`), in which:
 //!
 //! * FIGHT is folded into ASSAULT (CAMEO 19x maps to ASSAULT with a weapon mode,
 //!   except blockade 191 and occupation 192, which are COERCE);
@@ -13,6 +13,12 @@
 //! * appeals (CAMEO 02x) and demands (10x) are both REQUEST;
 //! * CAMEO 01x public statements have no PLOVER event type: PLOVER does not
 //!   code comments as events, so [`from_cameo`] returns `None` for them.
+//!
+//! Contexts are those of the 2021 table. Codes it does not list take them by
+//! rule: CAMEO 02x appeals take the contexts of the matching 10x demand (as they
+//! take its mode: `0231` like `1031`), `1951`/`1952` those of `195`. The full
+//! mapping, the rules and the deliberate differences from the reference table are
+//! documented in `docs/PLOVER.md`.
 
 /// PLOVER type and optional mode for one CAMEO code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +27,9 @@ pub struct Plover {
     pub event_type: &'static str,
     /// The PLOVER mode implied by the CAMEO code, if any (e.g. `"visit"`).
     pub mode: Option<&'static str>,
+    /// The PLOVER contexts implied by the CAMEO code (e.g. `["economic"]`), in the
+    /// reference table's order; empty when it implies none.
+    pub context: &'static [&'static str],
 }
 
 /// The 16 PLOVER 2021 event types, from most cooperative to most conflictual.
@@ -48,322 +57,348 @@ const fn p(
     code: &'static str,
     event_type: &'static str,
     mode: Option<&'static str>,
+    context: &'static [&'static str],
 ) -> (&'static str, Plover) {
-    (code, Plover { event_type, mode })
+    (
+        code,
+        Plover {
+            event_type,
+            mode,
+            context,
+        },
+    )
 }
 
 /// Shorthand for "no mode".
 const N: Option<&str> = None;
+
+/// Shorthand for "no context".
+const C0: &[&str] = &[];
+
+/// The PLOVER quad category of an event type (manual draft 0.8, "PLOVER quad
+/// categories"): 1 verbal cooperation (AGREE, CONSULT, SUPPORT, CONCEDE),
+/// 2 material cooperation (COOPERATE, AID, RETREAT), 3 verbal conflict (REQUEST,
+/// ACCUSE, REJECT, SANCTION, THREATEN), 4 material conflict (PROTEST, MOBILIZE,
+/// COERCE, ASSAULT). `None` for anything else.
+pub fn quad_code(event_type: &str) -> Option<u8> {
+    Some(match event_type {
+        "AGREE" | "CONSULT" | "SUPPORT" | "CONCEDE" => 1,
+        "COOPERATE" | "AID" | "RETREAT" => 2,
+        "REQUEST" | "ACCUSE" | "REJECT" | "SANCTION" | "THREATEN" => 3,
+        "PROTEST" | "MOBILIZE" | "COERCE" | "ASSAULT" => 4,
+        _ => return None,
+    })
+}
 
 /// Explicit mappings of 3- and 4-digit CAMEO codes, sorted by code.
 /// CAMEO 01x has no entry (no PLOVER equivalent).
 #[rustfmt::skip]
 static TABLE: &[(&str, Plover)] = &[
     // 02 appeal -> REQUEST, modes as for the matching 10x demand
-    p("020", "REQUEST", N),
-    p("021", "REQUEST", Some("assist")),
-    p("0211", "REQUEST", Some("assist")),
-    p("0212", "REQUEST", Some("assist")),
-    p("0213", "REQUEST", Some("assist")),
-    p("0214", "REQUEST", Some("assist")),
-    p("022", "REQUEST", Some("assist")),
-    p("023", "REQUEST", Some("assist")),
-    p("0231", "REQUEST", Some("assist")),
-    p("0232", "REQUEST", Some("assist")),
-    p("0233", "REQUEST", Some("assist")),
-    p("0234", "REQUEST", Some("assist")),
-    p("024", "REQUEST", Some("change")),
-    p("0241", "REQUEST", Some("change")),
-    p("0242", "REQUEST", Some("change")),
-    p("0243", "REQUEST", Some("change")),
-    p("0244", "REQUEST", Some("change")),
-    p("025", "REQUEST", Some("change")),
-    p("0251", "REQUEST", Some("yield")),
-    p("0252", "REQUEST", Some("yield")),
-    p("0253", "REQUEST", Some("yield")),
-    p("0254", "REQUEST", Some("yield")),
-    p("0255", "REQUEST", Some("yield")),
-    p("0256", "REQUEST", Some("yield")),
-    p("026", "REQUEST", Some("meet")),
-    p("027", "REQUEST", Some("meet")),
-    p("028", "REQUEST", Some("meet")),
+    p("020", "REQUEST", N, C0),
+    p("021", "REQUEST", Some("assist"), C0),
+    p("0211", "REQUEST", Some("assist"), &["economic"]),
+    p("0212", "REQUEST", Some("assist"), &["military"]),
+    p("0213", "REQUEST", Some("assist"), &["legal"]),
+    p("0214", "REQUEST", Some("assist"), &["intelligence"]),
+    p("022", "REQUEST", Some("assist"), &["diplomatic"]),
+    p("023", "REQUEST", Some("assist"), C0),
+    p("0231", "REQUEST", Some("assist"), &["economic"]),
+    p("0232", "REQUEST", Some("assist"), &["military"]),
+    p("0233", "REQUEST", Some("assist"), &["humanitarian"]),
+    p("0234", "REQUEST", Some("assist"), &["peacekeeping"]),
+    p("024", "REQUEST", Some("change"), &["political_institutions"]),
+    p("0241", "REQUEST", Some("change"), &["executive"]),
+    p("0242", "REQUEST", Some("change"), &["executive"]),
+    p("0243", "REQUEST", Some("change"), &["rights_freedoms"]),
+    p("0244", "REQUEST", Some("change"), &["political_institutions"]),
+    p("025", "REQUEST", Some("change"), &["legal"]),
+    p("0251", "REQUEST", Some("yield"), &["legal"]),
+    p("0252", "REQUEST", Some("yield"), &["legal"]),
+    p("0253", "REQUEST", Some("yield"), &["legal"]),
+    p("0254", "REQUEST", Some("yield"), &["economic"]),
+    p("0255", "REQUEST", Some("yield"), &["diplomatic"]),
+    p("0256", "REQUEST", Some("yield"), &["military"]),
+    p("026", "REQUEST", Some("meet"), &["diplomatic"]),
+    p("027", "REQUEST", Some("meet"), &["diplomatic"]),
+    p("028", "REQUEST", Some("meet"), &["diplomatic"]),
     // 03 intent to cooperate -> AGREE
-    p("030", "AGREE", N),
-    p("031", "AGREE", N),
-    p("0311", "AGREE", N),
-    p("0312", "AGREE", N),
-    p("0313", "AGREE", N),
-    p("0314", "AGREE", N),
-    p("032", "AGREE", N),
-    p("033", "AGREE", N),
-    p("0331", "AGREE", N),
-    p("0332", "AGREE", N),
-    p("0333", "AGREE", N),
-    p("0334", "AGREE", N),
-    p("034", "AGREE", N),
-    p("0341", "AGREE", N),
-    p("0342", "AGREE", N),
-    p("0343", "AGREE", N),
-    p("0344", "AGREE", N),
-    p("035", "AGREE", N),
-    p("0351", "AGREE", N),
-    p("0352", "AGREE", N),
-    p("0353", "AGREE", N),
-    p("0354", "AGREE", N),
-    p("0355", "AGREE", N),
-    p("0356", "AGREE", N),
-    p("036", "AGREE", N),
-    p("037", "AGREE", N),
-    p("038", "AGREE", N),
-    p("039", "AGREE", N),
+    p("030", "AGREE", N, &["diplomatic"]),
+    p("031", "AGREE", N, &["diplomatic"]),
+    p("0311", "AGREE", N, &["economic"]),
+    p("0312", "AGREE", N, &["military"]),
+    p("0313", "AGREE", N, &["legal"]),
+    p("0314", "AGREE", N, &["intelligence"]),
+    p("032", "AGREE", N, &["diplomatic"]),
+    p("033", "AGREE", N, &["diplomatic"]),
+    p("0331", "AGREE", N, &["economic"]),
+    p("0332", "AGREE", N, &["military"]),
+    p("0333", "AGREE", N, &["humanitarian"]),
+    p("0334", "AGREE", N, &["peacekeeping"]),
+    p("034", "AGREE", N, &["political_institutions"]),
+    p("0341", "AGREE", N, &["political_institutions"]),
+    p("0342", "AGREE", N, &["executive"]),
+    p("0343", "AGREE", N, &["rights_freedoms"]),
+    p("0344", "AGREE", N, &["political_institutions"]),
+    p("035", "AGREE", N, C0),
+    p("0351", "AGREE", N, &["rights_freedoms"]),
+    p("0352", "AGREE", N, C0),
+    p("0353", "AGREE", N, &["rights_freedoms"]),
+    p("0354", "AGREE", N, &["economic"]),
+    p("0355", "AGREE", N, &["diplomatic"]),
+    p("0356", "AGREE", N, &["military"]),
+    p("036", "AGREE", N, &["diplomatic"]),
+    p("037", "AGREE", N, &["diplomatic"]),
+    p("038", "AGREE", N, &["diplomatic"]),
+    p("039", "AGREE", N, &["diplomatic"]),
     // 04 consult; both sides of a visit get mode "visit"
-    p("040", "CONSULT", N),
-    p("041", "CONSULT", Some("phone")),
-    p("042", "CONSULT", Some("visit")),
-    p("043", "CONSULT", Some("visit")),
-    p("044", "CONSULT", Some("third-party")),
-    p("045", "CONSULT", N),
-    p("046", "CONSULT", N),
+    p("040", "CONSULT", N, C0),
+    p("041", "CONSULT", Some("phone"), C0),
+    p("042", "CONSULT", Some("visit"), C0),
+    p("043", "CONSULT", Some("visit"), C0),
+    p("044", "CONSULT", Some("third-party"), C0),
+    p("045", "CONSULT", N, &["diplomatic"]),
+    p("046", "CONSULT", N, &["diplomatic"]),
     // 05 diplomatic cooperation -> SUPPORT
-    p("050", "SUPPORT", N),
-    p("051", "SUPPORT", N),
-    p("052", "SUPPORT", N),
-    p("053", "SUPPORT", N),
-    p("054", "SUPPORT", N),
-    p("055", "SUPPORT", N),
-    p("056", "SUPPORT", N),
-    p("057", "SUPPORT", N),
+    p("050", "SUPPORT", N, &["diplomatic"]),
+    p("051", "SUPPORT", N, &["diplomatic"]),
+    p("052", "SUPPORT", N, &["diplomatic"]),
+    p("053", "SUPPORT", N, &["diplomatic"]),
+    p("054", "SUPPORT", N, &["diplomatic"]),
+    p("055", "SUPPORT", N, &["diplomatic"]),
+    p("056", "SUPPORT", N, &["diplomatic"]),
+    p("057", "SUPPORT", N, &["diplomatic"]),
     // 06 material cooperation
-    p("060", "COOPERATE", N),
-    p("061", "COOPERATE", N),
-    p("062", "COOPERATE", N),
-    p("063", "COOPERATE", N),
-    p("064", "COOPERATE", N),
+    p("060", "COOPERATE", N, C0),
+    p("061", "COOPERATE", N, &["economic"]),
+    p("062", "COOPERATE", N, &["military"]),
+    p("063", "COOPERATE", N, &["legal"]),
+    p("064", "COOPERATE", N, &["intelligence"]),
     // 07 aid
-    p("070", "AID", N),
-    p("071", "AID", N),
-    p("072", "AID", N),
-    p("073", "AID", N),
-    p("074", "AID", N),
-    p("075", "AID", N),
+    p("070", "AID", N, C0),
+    p("071", "AID", N, &["economic"]),
+    p("072", "AID", N, &["military"]),
+    p("073", "AID", N, &["humanitarian"]),
+    p("074", "AID", N, &["peacekeeping"]),
+    p("075", "AID", N, &["asylum"]),
     // 08 yield: political concessions -> CONCEDE; releases, access, de-escalation -> RETREAT
-    p("080", "CONCEDE", N),
-    p("081", "CONCEDE", N),
-    p("0811", "CONCEDE", N),
-    p("0812", "CONCEDE", N),
-    p("0813", "RETREAT", N),
-    p("0814", "RETREAT", N),
-    p("082", "CONCEDE", N),
-    p("083", "CONCEDE", N),
-    p("0831", "CONCEDE", N),
-    p("0832", "CONCEDE", N),
-    p("0833", "CONCEDE", N),
-    p("0834", "CONCEDE", N),
-    p("084", "RETREAT", N),
-    p("0841", "RETREAT", Some("release")),
-    p("0842", "RETREAT", Some("return")),
-    p("085", "RETREAT", N),
-    p("086", "RETREAT", Some("access")),
-    p("0861", "RETREAT", Some("access")),
-    p("0862", "RETREAT", Some("access")),
-    p("0863", "RETREAT", Some("access")),
-    p("087", "RETREAT", Some("disarm")),
-    p("0871", "RETREAT", Some("ceasefire")),
-    p("0872", "RETREAT", Some("withdraw")),
-    p("0873", "RETREAT", Some("disarm")),
-    p("0874", "RETREAT", Some("disarm")),
+    p("080", "CONCEDE", N, C0),
+    p("081", "CONCEDE", N, &["legal"]),
+    p("0811", "CONCEDE", N, &["democracy"]),
+    p("0812", "CONCEDE", N, &["democracy"]),
+    p("0813", "RETREAT", N, &["legal"]),
+    p("0814", "RETREAT", N, &["legal"]),
+    p("082", "CONCEDE", N, &["democracy"]),
+    p("083", "CONCEDE", N, &["political_institutions"]),
+    p("0831", "CONCEDE", N, &["political_institutions"]),
+    p("0832", "CONCEDE", N, &["executive"]),
+    p("0833", "CONCEDE", N, &["rights_freedoms"]),
+    p("0834", "CONCEDE", N, &["political_institutions"]),
+    p("084", "RETREAT", N, C0),
+    p("0841", "RETREAT", Some("release"), &["legal"]),
+    p("0842", "RETREAT", Some("return"), &["legal"]),
+    p("085", "RETREAT", N, &["economic"]),
+    p("086", "RETREAT", Some("access"), &["diplomatic"]),
+    p("0861", "RETREAT", Some("access"), &["peacekeeping"]),
+    p("0862", "RETREAT", Some("access"), &["diplomatic"]),
+    p("0863", "RETREAT", Some("access"), &["humanitarian"]),
+    p("087", "RETREAT", Some("disarm"), &["military"]),
+    p("0871", "RETREAT", Some("ceasefire"), &["military"]),
+    p("0872", "RETREAT", Some("withdraw"), &["military"]),
+    p("0873", "RETREAT", Some("disarm"), &["military"]),
+    p("0874", "RETREAT", Some("disarm"), &["military"]),
     // 09 investigate -> ACCUSE by investigation
-    p("090", "ACCUSE", Some("investigate")),
-    p("091", "ACCUSE", Some("investigate")),
-    p("092", "ACCUSE", Some("investigate")),
-    p("093", "ACCUSE", Some("investigate")),
-    p("094", "ACCUSE", Some("investigate")),
+    p("090", "ACCUSE", Some("investigate"), C0),
+    p("091", "ACCUSE", Some("investigate"), &["crime", "corruption"]),
+    p("092", "ACCUSE", Some("investigate"), &["human_rights"]),
+    p("093", "ACCUSE", Some("investigate"), &["military"]),
+    p("094", "ACCUSE", Some("investigate"), &["military", "legal"]),
     // 10 demand -> REQUEST
-    p("100", "REQUEST", N),
-    p("101", "REQUEST", Some("assist")),
-    p("1011", "REQUEST", Some("assist")),
-    p("1012", "REQUEST", Some("assist")),
-    p("1013", "REQUEST", Some("assist")),
-    p("1014", "REQUEST", Some("assist")),
-    p("102", "REQUEST", Some("assist")),
-    p("103", "REQUEST", Some("assist")),
-    p("1031", "REQUEST", Some("assist")),
-    p("1032", "REQUEST", Some("assist")),
-    p("1033", "REQUEST", Some("assist")),
-    p("1034", "REQUEST", Some("assist")),
-    p("104", "REQUEST", Some("change")),
-    p("1041", "REQUEST", Some("change")),
-    p("1042", "REQUEST", Some("change")),
-    p("1043", "REQUEST", Some("change")),
-    p("1044", "REQUEST", Some("change")),
-    p("105", "REQUEST", Some("change")),
-    p("1051", "REQUEST", Some("yield")),
-    p("1052", "REQUEST", Some("yield")),
-    p("1053", "REQUEST", Some("yield")),
-    p("1054", "REQUEST", Some("yield")),
-    p("1055", "REQUEST", Some("yield")),
-    p("1056", "REQUEST", Some("yield")),
-    p("106", "REQUEST", Some("meet")),
-    p("107", "REQUEST", Some("meet")),
-    p("108", "REQUEST", Some("meet")),
+    p("100", "REQUEST", N, C0),
+    p("101", "REQUEST", Some("assist"), C0),
+    p("1011", "REQUEST", Some("assist"), &["economic"]),
+    p("1012", "REQUEST", Some("assist"), &["military"]),
+    p("1013", "REQUEST", Some("assist"), &["legal"]),
+    p("1014", "REQUEST", Some("assist"), &["intelligence"]),
+    p("102", "REQUEST", Some("assist"), &["diplomatic"]),
+    p("103", "REQUEST", Some("assist"), C0),
+    p("1031", "REQUEST", Some("assist"), &["economic"]),
+    p("1032", "REQUEST", Some("assist"), &["military"]),
+    p("1033", "REQUEST", Some("assist"), &["humanitarian"]),
+    p("1034", "REQUEST", Some("assist"), &["peacekeeping"]),
+    p("104", "REQUEST", Some("change"), &["political_institutions"]),
+    p("1041", "REQUEST", Some("change"), &["executive"]),
+    p("1042", "REQUEST", Some("change"), &["executive"]),
+    p("1043", "REQUEST", Some("change"), &["rights_freedoms"]),
+    p("1044", "REQUEST", Some("change"), &["political_institutions"]),
+    p("105", "REQUEST", Some("change"), &["legal"]),
+    p("1051", "REQUEST", Some("yield"), &["legal"]),
+    p("1052", "REQUEST", Some("yield"), &["legal"]),
+    p("1053", "REQUEST", Some("yield"), &["legal"]),
+    p("1054", "REQUEST", Some("yield"), &["economic"]),
+    p("1055", "REQUEST", Some("yield"), &["diplomatic"]),
+    p("1056", "REQUEST", Some("yield"), &["military"]),
+    p("106", "REQUEST", Some("meet"), &["diplomatic"]),
+    p("107", "REQUEST", Some("meet"), &["diplomatic"]),
+    p("108", "REQUEST", Some("meet"), &["diplomatic"]),
     // 11 disapprove -> ACCUSE
-    p("110", "ACCUSE", Some("disapprove")),
-    p("111", "ACCUSE", Some("disapprove")),
-    p("112", "ACCUSE", Some("disapprove")),
-    p("1121", "ACCUSE", Some("allege")),
-    p("1122", "ACCUSE", Some("allege")),
-    p("1123", "ACCUSE", Some("allege")),
-    p("1124", "ACCUSE", Some("allege")),
-    p("1125", "ACCUSE", Some("allege")),
-    p("113", "ACCUSE", Some("disapprove")),
-    p("114", "ACCUSE", Some("allege")),
-    p("115", "ACCUSE", Some("allege")),
-    p("116", "ACCUSE", Some("disapprove")),
+    p("110", "ACCUSE", Some("disapprove"), C0),
+    p("111", "ACCUSE", Some("disapprove"), C0),
+    p("112", "ACCUSE", Some("disapprove"), C0),
+    p("1121", "ACCUSE", Some("allege"), &["crime", "corruption"]),
+    p("1122", "ACCUSE", Some("allege"), &["human_rights"]),
+    p("1123", "ACCUSE", Some("allege"), &["military"]),
+    p("1124", "ACCUSE", Some("allege"), &["military", "legal"]),
+    p("1125", "ACCUSE", Some("allege"), &["legal"]),
+    p("113", "ACCUSE", Some("disapprove"), C0),
+    p("114", "ACCUSE", Some("allege"), &["diplomatic"]),
+    p("115", "ACCUSE", Some("allege"), &["legal"]),
+    p("116", "ACCUSE", Some("disapprove"), &["legal"]),
     // 12 reject
-    p("120", "REJECT", N),
-    p("121", "REJECT", Some("assist")),
-    p("1211", "REJECT", Some("assist")),
-    p("1212", "REJECT", Some("assist")),
-    p("1213", "REJECT", Some("assist")),
-    p("1214", "REJECT", Some("assist")),
-    p("122", "REJECT", Some("assist")),
-    p("1221", "REJECT", Some("assist")),
-    p("1222", "REJECT", Some("assist")),
-    p("1223", "REJECT", Some("assist")),
-    p("1224", "REJECT", Some("assist")),
-    p("123", "REJECT", Some("change")),
-    p("1231", "REJECT", Some("change")),
-    p("1232", "REJECT", Some("change")),
-    p("1233", "REJECT", Some("change")),
-    p("1234", "REJECT", Some("change")),
-    p("124", "REJECT", Some("change")),
-    p("1241", "REJECT", Some("change")),
-    p("1242", "REJECT", Some("change")),
-    p("1243", "REJECT", Some("yield")),
-    p("1244", "REJECT", Some("yield")),
-    p("1245", "REJECT", Some("yield")),
-    p("1246", "REJECT", Some("yield")),
-    p("125", "REJECT", Some("meet")),
-    p("126", "REJECT", Some("meet")),
-    p("127", "REJECT", Some("meet")),
-    p("128", "REJECT", Some("yield")),
-    p("129", "REJECT", Some("yield")),
+    p("120", "REJECT", N, C0),
+    p("121", "REJECT", Some("assist"), C0),
+    p("1211", "REJECT", Some("assist"), &["economic"]),
+    p("1212", "REJECT", Some("assist"), &["military"]),
+    p("1213", "REJECT", Some("assist"), &["legal"]),
+    p("1214", "REJECT", Some("assist"), &["intelligence"]),
+    p("122", "REJECT", Some("assist"), C0),
+    p("1221", "REJECT", Some("assist"), &["economic"]),
+    p("1222", "REJECT", Some("assist"), &["military"]),
+    p("1223", "REJECT", Some("assist"), &["humanitarian"]),
+    p("1224", "REJECT", Some("assist"), &["peacekeeping"]),
+    p("123", "REJECT", Some("change"), &["political_institutions"]),
+    p("1231", "REJECT", Some("change"), &["executive"]),
+    p("1232", "REJECT", Some("change"), &["executive"]),
+    p("1233", "REJECT", Some("change"), &["rights_freedoms"]),
+    p("1234", "REJECT", Some("change"), &["political_institutions"]),
+    p("124", "REJECT", Some("change"), C0),
+    p("1241", "REJECT", Some("change"), &["executive"]),
+    p("1242", "REJECT", Some("change"), C0),
+    p("1243", "REJECT", Some("yield"), &["legal"]),
+    p("1244", "REJECT", Some("yield"), &["economic"]),
+    p("1245", "REJECT", Some("yield"), &["diplomatic"]),
+    p("1246", "REJECT", Some("yield"), &["military"]),
+    p("125", "REJECT", Some("meet"), &["diplomatic"]),
+    p("126", "REJECT", Some("meet"), &["diplomatic"]),
+    p("127", "REJECT", Some("meet"), &["diplomatic"]),
+    p("128", "REJECT", Some("yield"), &["legal"]),
+    p("129", "REJECT", Some("yield"), &["diplomatic"]),
     // 13 threaten
-    p("130", "THREATEN", N),
-    p("131", "THREATEN", N),
-    p("1311", "THREATEN", Some("relations")),
-    p("1312", "THREATEN", Some("restrict")),
-    p("1313", "THREATEN", Some("relations")),
-    p("132", "THREATEN", Some("ban")),
-    p("1321", "THREATEN", Some("political")),
-    p("1322", "THREATEN", Some("ban")),
-    p("1323", "THREATEN", Some("restrict")),
-    p("1324", "THREATEN", Some("restrict")),
-    p("133", "THREATEN", Some("relations")),
-    p("134", "THREATEN", Some("relations")),
-    p("135", "THREATEN", Some("relations")),
-    p("136", "THREATEN", Some("expel")),
-    p("137", "THREATEN", Some("violence")),
-    p("138", "THREATEN", Some("violence")),
-    p("1381", "THREATEN", Some("restrict")),
-    p("1382", "THREATEN", Some("territory")),
-    p("1383", "THREATEN", Some("violence")),
-    p("1384", "THREATEN", Some("violence")),
-    p("1385", "THREATEN", Some("violence")),
-    p("139", "THREATEN", Some("relations")),
+    p("130", "THREATEN", N, C0),
+    p("131", "THREATEN", N, C0),
+    p("1311", "THREATEN", Some("relations"), C0),
+    p("1312", "THREATEN", Some("restrict"), &["economic"]),
+    p("1313", "THREATEN", Some("relations"), &["diplomatic"]),
+    p("132", "THREATEN", Some("ban"), &["executive"]),
+    p("1321", "THREATEN", Some("political"), &["human_rights"]),
+    p("1322", "THREATEN", Some("ban"), &["pro_autocracy"]),
+    p("1323", "THREATEN", Some("restrict"), &["pro_autocracy"]),
+    p("1324", "THREATEN", Some("restrict"), &["pro_autocracy"]),
+    p("133", "THREATEN", Some("relations"), C0),
+    p("134", "THREATEN", Some("relations"), &["diplomatic"]),
+    p("135", "THREATEN", Some("relations"), &["diplomatic"]),
+    p("136", "THREATEN", Some("expel"), &["diplomatic"]),
+    p("137", "THREATEN", Some("violence"), &["pro_autocracy"]),
+    p("138", "THREATEN", Some("violence"), &["military"]),
+    p("1381", "THREATEN", Some("restrict"), &["military"]),
+    p("1382", "THREATEN", Some("territory"), &["military"]),
+    p("1383", "THREATEN", Some("violence"), &["military"]),
+    p("1384", "THREATEN", Some("violence"), &["military"]),
+    p("1385", "THREATEN", Some("violence"), &["cbrn"]),
+    p("139", "THREATEN", Some("relations"), &["diplomatic"]),
     // 14 protest
-    p("140", "PROTEST", N),
-    p("141", "PROTEST", Some("demo")),
-    p("1411", "PROTEST", Some("demo")),
-    p("1412", "PROTEST", Some("demo")),
-    p("1413", "PROTEST", Some("demo")),
-    p("1414", "PROTEST", Some("demo")),
-    p("142", "PROTEST", Some("hunger")),
-    p("1421", "PROTEST", Some("hunger")),
-    p("1422", "PROTEST", Some("hunger")),
-    p("1423", "PROTEST", Some("hunger")),
-    p("1424", "PROTEST", Some("hunger")),
-    p("143", "PROTEST", Some("boycott")),
-    p("1431", "PROTEST", Some("boycott")),
-    p("1432", "PROTEST", Some("boycott")),
-    p("1433", "PROTEST", Some("boycott")),
-    p("1434", "PROTEST", Some("boycott")),
-    p("144", "PROTEST", Some("obstruct")),
-    p("1441", "PROTEST", Some("obstruct")),
-    p("1442", "PROTEST", Some("obstruct")),
-    p("1443", "PROTEST", Some("obstruct")),
-    p("1444", "PROTEST", Some("obstruct")),
-    p("145", "PROTEST", Some("riot")),
-    p("1451", "PROTEST", Some("riot")),
-    p("1452", "PROTEST", Some("riot")),
-    p("1453", "PROTEST", Some("riot")),
-    p("1454", "PROTEST", Some("riot")),
+    p("140", "PROTEST", N, C0),
+    p("141", "PROTEST", Some("demo"), C0),
+    p("1411", "PROTEST", Some("demo"), &["executive"]),
+    p("1412", "PROTEST", Some("demo"), &["executive"]),
+    p("1413", "PROTEST", Some("demo"), &["rights_freedoms"]),
+    p("1414", "PROTEST", Some("demo"), &["political_institutions"]),
+    p("142", "PROTEST", Some("hunger"), C0),
+    p("1421", "PROTEST", Some("hunger"), &["executive"]),
+    p("1422", "PROTEST", Some("hunger"), &["executive"]),
+    p("1423", "PROTEST", Some("hunger"), &["rights_freedoms"]),
+    p("1424", "PROTEST", Some("hunger"), &["political_institutions"]),
+    p("143", "PROTEST", Some("boycott"), C0),
+    p("1431", "PROTEST", Some("boycott"), &["executive"]),
+    p("1432", "PROTEST", Some("boycott"), &["executive"]),
+    p("1433", "PROTEST", Some("boycott"), &["rights_freedoms"]),
+    p("1434", "PROTEST", Some("boycott"), &["political_institutions"]),
+    p("144", "PROTEST", Some("obstruct"), C0),
+    p("1441", "PROTEST", Some("obstruct"), &["executive"]),
+    p("1442", "PROTEST", Some("obstruct"), &["executive"]),
+    p("1443", "PROTEST", Some("obstruct"), &["rights_freedoms"]),
+    p("1444", "PROTEST", Some("obstruct"), &["political_institutions"]),
+    p("145", "PROTEST", Some("riot"), C0),
+    p("1451", "PROTEST", Some("riot"), &["executive"]),
+    p("1452", "PROTEST", Some("riot"), &["executive"]),
+    p("1453", "PROTEST", Some("riot"), &["rights_freedoms"]),
+    p("1454", "PROTEST", Some("riot"), &["political_institutions"]),
     // 15 force posture -> MOBILIZE
-    p("150", "MOBILIZE", N),
-    p("151", "MOBILIZE", Some("police")),
-    p("152", "MOBILIZE", Some("troops")),
-    p("153", "MOBILIZE", Some("police")),
-    p("154", "MOBILIZE", Some("troops")),
+    p("150", "MOBILIZE", N, C0),
+    p("151", "MOBILIZE", Some("police"), C0),
+    p("152", "MOBILIZE", Some("troops"), &["military"]),
+    p("153", "MOBILIZE", Some("police"), C0),
+    p("154", "MOBILIZE", Some("troops"), &["military"]),
     // 16 reduce relations -> SANCTION (embargoes and sanctions are COERCE in 2021)
-    p("160", "SANCTION", N),
-    p("161", "SANCTION", Some("withdraw")),
-    p("162", "SANCTION", Some("discontinue")),
-    p("1621", "SANCTION", Some("discontinue")),
-    p("1622", "SANCTION", Some("discontinue")),
-    p("1623", "SANCTION", Some("discontinue")),
-    p("163", "COERCE", Some("restrict")),
-    p("164", "SANCTION", Some("withdraw")),
-    p("165", "SANCTION", Some("withdraw")),
-    p("166", "SANCTION", Some("expel")),
-    p("1661", "SANCTION", Some("expel")),
-    p("1662", "SANCTION", Some("expel")),
-    p("1663", "SANCTION", Some("expel")),
+    p("160", "SANCTION", N, C0),
+    p("161", "SANCTION", Some("withdraw"), &["diplomatic"]),
+    p("162", "SANCTION", Some("discontinue"), &["human_security"]),
+    p("1621", "SANCTION", Some("discontinue"), &["economic"]),
+    p("1622", "SANCTION", Some("discontinue"), &["military"]),
+    p("1623", "SANCTION", Some("discontinue"), &["humanitarian"]),
+    p("163", "COERCE", Some("restrict"), &["diplomatic"]),
+    p("164", "SANCTION", Some("withdraw"), &["diplomatic"]),
+    p("165", "SANCTION", Some("withdraw"), &["diplomatic"]),
+    p("166", "SANCTION", Some("expel"), &["diplomatic"]),
+    p("1661", "SANCTION", Some("expel"), &["military"]),
+    p("1662", "SANCTION", Some("expel"), &["diplomatic"]),
+    p("1663", "SANCTION", Some("expel"), &["human_security"]),
     // 17 coerce (destruction of property and violent repression are ASSAULT)
-    p("170", "COERCE", N),
-    p("171", "COERCE", Some("seize")),
-    p("1711", "COERCE", Some("seize")),
-    p("1712", "ASSAULT", Some("seize")),
-    p("172", "COERCE", Some("restrict")),
-    p("1721", "COERCE", Some("restrict")),
-    p("1722", "COERCE", Some("ban")),
-    p("1723", "COERCE", Some("curfew")),
-    p("1724", "COERCE", Some("martial-law")),
-    p("173", "COERCE", Some("arrest")),
-    p("174", "COERCE", Some("deport")),
-    p("175", "ASSAULT", N),
+    p("170", "COERCE", N, C0),
+    p("171", "COERCE", Some("seize"), &["human_security"]),
+    p("1711", "COERCE", Some("seize"), &["human_security"]),
+    p("1712", "ASSAULT", Some("seize"), &["human_security"]),
+    p("172", "COERCE", Some("restrict"), &["executive"]),
+    p("1721", "COERCE", Some("restrict"), &["rights_freedoms"]),
+    p("1722", "COERCE", Some("ban"), &["pro_autocracy"]),
+    p("1723", "COERCE", Some("curfew"), &["pro_autocracy"]),
+    p("1724", "COERCE", Some("martial-law"), &["pro_autocracy"]),
+    p("173", "COERCE", Some("arrest"), &["legal"]),
+    p("174", "COERCE", Some("deport"), &["legal"]),
+    p("175", "ASSAULT", N, &["pro_autocracy", "military"]),
     // 18 unconventional violence -> ASSAULT
-    p("180", "ASSAULT", N),
-    p("181", "ASSAULT", Some("abduct")),
-    p("182", "ASSAULT", Some("beat")),
-    p("1821", "ASSAULT", Some("sexual")),
-    p("1822", "ASSAULT", Some("torture")),
-    p("1823", "ASSAULT", N),
-    p("183", "ASSAULT", Some("suicide-attack")),
-    p("1831", "ASSAULT", Some("suicide-attack")),
-    p("1832", "ASSAULT", Some("explosives")),
-    p("1833", "ASSAULT", Some("explosives")),
-    p("184", "ASSAULT", Some("abduct")),
-    p("185", "ASSAULT", Some("assassinate")),
-    p("186", "ASSAULT", Some("assassinate")),
+    p("180", "ASSAULT", N, C0),
+    p("181", "ASSAULT", Some("abduct"), C0),
+    p("182", "ASSAULT", Some("beat"), C0),
+    p("1821", "ASSAULT", Some("sexual"), C0),
+    p("1822", "ASSAULT", Some("torture"), C0),
+    p("1823", "ASSAULT", N, C0),
+    p("183", "ASSAULT", Some("suicide-attack"), C0),
+    p("1831", "ASSAULT", Some("suicide-attack"), C0),
+    p("1832", "ASSAULT", Some("explosives"), C0),
+    p("1833", "ASSAULT", Some("explosives"), C0),
+    p("184", "ASSAULT", Some("abduct"), C0),
+    p("185", "ASSAULT", Some("assassinate"), C0),
+    p("186", "ASSAULT", Some("assassinate"), C0),
     // 19 conventional military force: ASSAULT (PLOVER 2021 has no FIGHT),
     // except blockade and occupation
-    p("190", "ASSAULT", N),
-    p("191", "COERCE", Some("restrict")),
-    p("192", "COERCE", Some("seize")),
-    p("193", "ASSAULT", Some("firearms")),
-    p("194", "ASSAULT", Some("heavy-weapons")),
-    p("195", "ASSAULT", Some("heavy-weapons")),
-    p("1951", "ASSAULT", Some("heavy-weapons")),
-    p("1952", "ASSAULT", Some("heavy-weapons")),
-    p("196", "ASSAULT", N),
+    p("190", "ASSAULT", N, &["military"]),
+    p("191", "COERCE", Some("restrict"), &["military"]),
+    p("192", "COERCE", Some("seize"), &["military"]),
+    p("193", "ASSAULT", Some("firearms"), &["military"]),
+    p("194", "ASSAULT", Some("heavy-weapons"), &["military"]),
+    p("195", "ASSAULT", Some("heavy-weapons"), &["military"]),
+    p("1951", "ASSAULT", Some("heavy-weapons"), &["military"]),
+    p("1952", "ASSAULT", Some("heavy-weapons"), &["military"]),
+    p("196", "ASSAULT", N, &["legal", "military"]),
     // 20 mass violence -> ASSAULT
-    p("200", "ASSAULT", Some("massacre")),
-    p("201", "ASSAULT", Some("cleansing")),
-    p("202", "ASSAULT", Some("massacre")),
-    p("203", "ASSAULT", Some("cleansing")),
-    p("204", "ASSAULT", Some("unconventional")),
-    p("2041", "ASSAULT", Some("unconventional")),
-    p("2042", "ASSAULT", Some("unconventional")),
+    p("200", "ASSAULT", Some("massacre"), &["military"]),
+    p("201", "ASSAULT", Some("cleansing"), &["religion_ethnicity"]),
+    p("202", "ASSAULT", Some("massacre"), &["religion_ethnicity"]),
+    p("203", "ASSAULT", Some("cleansing"), &["religion_ethnicity"]),
+    p("204", "ASSAULT", Some("unconventional"), &["cbrn"]),
+    p("2041", "ASSAULT", Some("unconventional"), &["cbrn"]),
+    p("2042", "ASSAULT", Some("unconventional"), &["cbrn"]),
 ];
 
 /// Fall-back type for each CAMEO root, used for codes missing from [`TABLE`].
@@ -371,25 +406,25 @@ static TABLE: &[(&str, Plover)] = &[
 #[rustfmt::skip]
 static ROOTS: [(&str, Option<Plover>); 20] = [
     ("01", None),
-    ("02", Some(Plover { event_type: "REQUEST", mode: None })),
-    ("03", Some(Plover { event_type: "AGREE", mode: None })),
-    ("04", Some(Plover { event_type: "CONSULT", mode: None })),
-    ("05", Some(Plover { event_type: "SUPPORT", mode: None })),
-    ("06", Some(Plover { event_type: "COOPERATE", mode: None })),
-    ("07", Some(Plover { event_type: "AID", mode: None })),
-    ("08", Some(Plover { event_type: "CONCEDE", mode: None })),
-    ("09", Some(Plover { event_type: "ACCUSE", mode: Some("investigate") })),
-    ("10", Some(Plover { event_type: "REQUEST", mode: None })),
-    ("11", Some(Plover { event_type: "ACCUSE", mode: None })),
-    ("12", Some(Plover { event_type: "REJECT", mode: None })),
-    ("13", Some(Plover { event_type: "THREATEN", mode: None })),
-    ("14", Some(Plover { event_type: "PROTEST", mode: None })),
-    ("15", Some(Plover { event_type: "MOBILIZE", mode: None })),
-    ("16", Some(Plover { event_type: "SANCTION", mode: None })),
-    ("17", Some(Plover { event_type: "COERCE", mode: None })),
-    ("18", Some(Plover { event_type: "ASSAULT", mode: None })),
-    ("19", Some(Plover { event_type: "ASSAULT", mode: None })),
-    ("20", Some(Plover { event_type: "ASSAULT", mode: None })),
+    ("02", Some(Plover { event_type: "REQUEST", mode: None, context: C0 })),
+    ("03", Some(Plover { event_type: "AGREE", mode: None, context: C0 })),
+    ("04", Some(Plover { event_type: "CONSULT", mode: None, context: C0 })),
+    ("05", Some(Plover { event_type: "SUPPORT", mode: None, context: C0 })),
+    ("06", Some(Plover { event_type: "COOPERATE", mode: None, context: C0 })),
+    ("07", Some(Plover { event_type: "AID", mode: None, context: C0 })),
+    ("08", Some(Plover { event_type: "CONCEDE", mode: None, context: C0 })),
+    ("09", Some(Plover { event_type: "ACCUSE", mode: Some("investigate"), context: C0 })),
+    ("10", Some(Plover { event_type: "REQUEST", mode: None, context: C0 })),
+    ("11", Some(Plover { event_type: "ACCUSE", mode: None, context: C0 })),
+    ("12", Some(Plover { event_type: "REJECT", mode: None, context: C0 })),
+    ("13", Some(Plover { event_type: "THREATEN", mode: None, context: C0 })),
+    ("14", Some(Plover { event_type: "PROTEST", mode: None, context: C0 })),
+    ("15", Some(Plover { event_type: "MOBILIZE", mode: None, context: C0 })),
+    ("16", Some(Plover { event_type: "SANCTION", mode: None, context: C0 })),
+    ("17", Some(Plover { event_type: "COERCE", mode: None, context: C0 })),
+    ("18", Some(Plover { event_type: "ASSAULT", mode: None, context: C0 })),
+    ("19", Some(Plover { event_type: "ASSAULT", mode: None, context: C0 })),
+    ("20", Some(Plover { event_type: "ASSAULT", mode: None, context: C0 })),
 ];
 
 /// Exact lookup in [`TABLE`].
@@ -486,6 +521,7 @@ mod tests {
             Some(Plover {
                 event_type: "CONSULT",
                 mode,
+                context: C0,
             })
         };
         assert_eq!(from_cameo("040"), consult(None));
@@ -515,22 +551,26 @@ mod tests {
         assert_eq!(from_cameo("é"), None);
     }
 
-    /// Our types and modes agree with the PLOVER 2021 reference table for every
-    /// 3- and 4-digit code it lists (its 2-digit lines are section headers).
+    /// Our types, modes and contexts agree with the PLOVER 2021 reference table
+    /// for every 3- and 4-digit code it lists (its 2-digit lines are section
+    /// headers). Read at test time from `../shared/anchors/cameo/`.
     #[test]
     fn matches_reference_table() {
-        // Deliberate mode differences (types all agree):
+        // Deliberate differences (types all agree; docs/PLOVER.md):
         // * 085: the reference gives mode "ease", but its own note on 0813 says
         //   "ease" is no longer a PLOVER mode; we give no mode.
         // * 175: the reference puts the context value "pro_autocracy" in the
-        //   mode column; it is not a mode, so we give none.
+        //   mode column; we give no mode and the contexts pro_autocracy and
+        //   military.
         const MODE_DIFFS: [&str; 2] = ["085", "175"];
+        const CONTEXT_DIFFS: [&str; 1] = ["175"];
         let Some(path) = anchor("CAMEO2PLOVER-2021.txt") else {
             eprintln!("note: CAMEO2PLOVER-2021.txt not found; skipping reference check");
             return;
         };
         let text = std::fs::read_to_string(&path).expect("read CAMEO2PLOVER-2021.txt");
         let mut checked = 0;
+        let mut disagreements = Vec::new();
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
             let Some((code, rest)) = line.split_once(':') else {
@@ -543,13 +583,63 @@ mod tests {
             let mut fields = rest.split(',').map(str::trim);
             let want_type = fields.next().unwrap_or("");
             let want_mode = fields.next().filter(|m| !m.is_empty());
+            let want_context: Vec<&str> = fields
+                .next()
+                .unwrap_or("")
+                .split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
             let got = from_cameo(code).unwrap_or_else(|| panic!("{code} unmapped"));
-            assert_eq!(got.event_type, want_type, "type of {code}");
-            if !MODE_DIFFS.contains(&code) {
-                assert_eq!(got.mode, want_mode, "mode of {code}");
+            if got.event_type != want_type {
+                disagreements.push(format!("{code}: type {} != {want_type}", got.event_type));
+            }
+            if !MODE_DIFFS.contains(&code) && got.mode != want_mode {
+                disagreements.push(format!("{code}: mode {:?} != {want_mode:?}", got.mode));
+            }
+            if CONTEXT_DIFFS.contains(&code) {
+                for c in &want_context {
+                    assert!(got.context.contains(c), "{code}: context {c} missing");
+                }
+            } else if got.context != want_context.as_slice() {
+                disagreements.push(format!(
+                    "{code}: context {:?} != {want_context:?}",
+                    got.context
+                ));
             }
             checked += 1;
         }
+        assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
         assert!(checked > 250, "checked only {checked} codes");
+    }
+
+    /// Codes the reference does not list take contexts by rule.
+    #[test]
+    fn contexts_by_rule() {
+        for info in cameo::CODES {
+            if let Some(rest) = info.code.strip_prefix("02") {
+                let demand = format!("10{rest}");
+                assert_eq!(
+                    from_cameo(info.code).map(|p| (p.mode, p.context)),
+                    from_cameo(&demand).map(|p| (p.mode, p.context)),
+                    "{} vs {demand}",
+                    info.code
+                );
+            }
+        }
+        assert_eq!(from_cameo("1951").unwrap().context, ["military"]);
+        assert_eq!(from_cameo("091").unwrap().context, ["crime", "corruption"]);
+        assert_eq!(from_cameo("19").unwrap().context, C0);
+    }
+
+    #[test]
+    fn quad_codes() {
+        let mut seen = [0; 5];
+        for t in EVENT_TYPES {
+            seen[quad_code(t).unwrap() as usize] += 1;
+        }
+        assert_eq!(seen, [0, 4, 3, 5, 4]);
+        assert_eq!(quad_code("FIGHT"), None);
+        assert_eq!(quad_code("ACCUSE"), Some(3));
     }
 }
