@@ -819,3 +819,132 @@ fn consumer_lag_metric_matches_broker() {
     let st = w.stop();
     assert_eq!(st.code(), Some(0), "exit after SIGTERM: {st}");
 }
+
+/// Produces the articles with explicit message timestamps (CreateTime), in order, to
+/// partition `i % partitions`.
+fn produce_at(bootstrap: &str, topic: &str, partitions: i32, articles: &[(&Article, i64)]) {
+    let p: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("linger.ms", "5")
+        .create()
+        .expect("producer");
+    for (i, (a, ts)) in articles.iter().enumerate() {
+        let rec = BaseRecord::to(topic)
+            .key(&a.id)
+            .payload(&a.json)
+            .partition(i as i32 % partitions)
+            .timestamp(*ts);
+        p.send(rec).map_err(|(e, _)| e).expect("enqueue");
+    }
+    p.flush(Duration::from_secs(60)).expect("flush");
+}
+
+#[test]
+fn replay_by_time_range_matches_the_live_worker() {
+    let Some(bootstrap) = bootstrap() else { return };
+    let Some(articles) = agnews_articles(20_000, 1_500) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // three bands of 500 articles, an hour apart: 10:00, 11:00, 12:00 on 2026-11-01
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z")
+        .unwrap()
+        .timestamp_millis();
+    let hour = 3_600_000;
+    let stamped: Vec<(&Article, i64)> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a, t0 + (i / 500) as i64 * hour + (i % 500) as i64))
+        .collect();
+    let t = Topics::create(&bootstrap, "replay", 3);
+    produce_at(&bootstrap, &t.input, 3, &stamped);
+    let middle: std::collections::HashSet<&str> =
+        articles[500..1000].iter().map(|a| a.id.as_str()).collect();
+
+    // the live worker codes everything into t.output
+    let config = write_config(tmp.path());
+    let group = unique("replay-live");
+    let expected = expected_events(tmp.path(), "all", &articles);
+    let mut live = Output::open(&bootstrap, &t);
+    let w = Worker::start(&bootstrap, &group, &t, &config, "live");
+    assert!(
+        live.wait_for(&expected, Duration::from_secs(120)),
+        "the live worker did not produce every event"
+    );
+    live.poll(Duration::from_secs(1));
+    assert_eq!(w.stop().code(), Some(0));
+    let live_middle: HashMap<String, String> = live
+        .events
+        .iter()
+        .filter(|(_, e)| middle.contains(e.0.as_str()))
+        .map(|(id, e)| (id.clone(), e.0.clone()))
+        .collect();
+    assert!(live_middle.len() > 20, "too few events in the middle band");
+
+    // the replay of 10:30..11:30 into a new topic: exactly the middle band
+    let replay_out = Topics {
+        input: t.input.clone(),
+        input_partitions: 3,
+        output: unique("replay-backfill"),
+        output_partitions: 3,
+        dlq: t.dlq.clone(),
+    };
+    create_topics(&bootstrap, &[(&replay_out.output, 3)]);
+    let replay = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_demarche"))
+            .arg("replay")
+            .arg("--config")
+            .arg(&config)
+            .args(["--brokers", &bootstrap, "--topic", &t.input])
+            .args([
+                "--output-topic",
+                &replay_out.output,
+                "--dead-letter-topic",
+                &t.dlq,
+            ])
+            .args(["--group", &unique("replay-group")])
+            .args([
+                "--from",
+                "2026-11-01T10:30:00Z",
+                "--to",
+                "2026-11-01T11:30:00Z",
+            ])
+            .args(["--metrics-listen", &format!("127.0.0.1:{}", free_port())])
+            .args(["--progress", "off"])
+            .args(extra)
+            .env_remove("DEMARCHE_CONFIG")
+            .output()
+            .expect("run demarche replay");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        eprintln!(
+            "replay {extra:?}: {}\n{stdout}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success());
+        stdout
+    };
+    // the dry run shows the offsets the broker resolved: the middle band of each partition
+    let plan = replay(&["--dry-run"]);
+    assert!(plan.contains("total: 500 messages"), "{plan}");
+    // article i went to partition i % 3: the middle band of partition p starts after
+    // the first band's articles there and ends after its own
+    for p in 0..3 {
+        let on_p = |r: std::ops::Range<usize>| r.filter(|i| i % 3 == p).count();
+        let (start, end) = (on_p(0..500), on_p(0..1000));
+        let row = format!("{p:>9}  {start:>12}  {end:>12}  {:>10}", end - start);
+        assert!(plan.contains(&row), "no row {row:?} in\n{plan}");
+    }
+    let summary = replay(&[]);
+    assert!(summary.contains("replay done: articles=500 "), "{summary}");
+    let mut backfill = Output::open(&bootstrap, &replay_out);
+    let all = backfill.wait_for(&live_middle, Duration::from_secs(60));
+    backfill.poll(Duration::from_secs(1));
+    assert!(all, "the replay's events differ from the live worker's");
+    // same event ids as the live worker, nothing from the other bands
+    assert_eq!(
+        backfill.check(&live_middle),
+        0,
+        "duplicates in the backfill"
+    );
+}
