@@ -7,7 +7,7 @@
 
 #[path = "support/net.rs"]
 mod net;
-use net::free_port;
+use net::{free_port, http_get};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
@@ -86,17 +86,18 @@ fn replay(bootstrap: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_demarche"));
     c.arg("replay").args(["--brokers", bootstrap]);
     // defaults, unless the test gives its own
+    let metrics = format!("127.0.0.1:{}", free_port());
     for (flag, value) in [
         ("--topic", ARTICLES),
         ("--output-topic", EVENTS),
         ("--dead-letter-topic", DLQ),
+        ("--metrics-listen", metrics.as_str()),
     ] {
         if !args.contains(&flag) {
             c.args([flag, value]);
         }
     }
-    c.args(["--metrics-listen", &format!("127.0.0.1:{}", free_port())])
-        .args(["--progress", "off"])
+    c.args(["--progress", "off"])
         .args(args)
         .env("RUST_LOG", "demarche=info")
         .env_remove("DEMARCHE_CONFIG");
@@ -381,13 +382,55 @@ fn interrupted_replay_resumes_with_nothing_missing() {
 }
 
 #[test]
-fn rate_limit_is_honoured() {
+fn rate_limit_is_honoured_and_progress_is_on_the_metrics_port() {
     let c = cluster(1);
     fill(&c.bootstrap, 1, 150);
+    let port = free_port();
     let started = Instant::now();
-    let out = run_replay(&c.bootstrap, &["--rate", "100"]);
+    let listen = format!("127.0.0.1:{port}");
+    let child = replay(
+        &c.bootstrap,
+        &["--rate", "100", "--metrics-listen", &listen],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // halfway: the replay gauges show work done and work remaining
+    let mut mid = None;
+    while started.elapsed() < Duration::from_secs(10) && mid.is_none() {
+        std::thread::sleep(Duration::from_millis(100));
+        let Some((200, page)) = http_get(port, "/metrics") else {
+            continue;
+        };
+        let value = |name: &str| -> f64 {
+            page.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+                .unwrap_or(-1.0)
+        };
+        let done = value("demarche_replay_messages_done");
+        if done >= 50.0 {
+            mid = Some((
+                done,
+                value("demarche_replay_messages_remaining"),
+                value("demarche_replay_progress_ratio"),
+            ));
+        }
+    }
+    let out = child.wait_with_output().unwrap();
     let took = started.elapsed();
     assert!(out.status.success());
+    let (done, remaining, ratio) = mid.expect("no replay progress on /metrics");
+    assert_eq!(
+        done + remaining,
+        150.0,
+        "done {done} + remaining {remaining}"
+    );
+    assert!(remaining > 0.0, "progress seen only at the end");
+    assert!(
+        (ratio - done / 150.0).abs() < 0.01,
+        "ratio {ratio} for {done}/150"
+    );
     assert_eq!(count(&out, "articles"), 150);
     // a burst of 10, then 140 tokens at 100/s
     assert!(
