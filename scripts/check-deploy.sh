@@ -155,7 +155,7 @@ for key in ("config.toml", "render-config.sh"):
     open(f"{sys.argv[2]}/{key}", "w").write(cm["data"][key])
 EOF
 TEST_PASSWORD='p"a\ss'"'"'w$rd\"x'
-IN="$TMP/config.toml" OUT="$TMP/rendered.toml" KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=PLAIN \
+IN="$TMP/config.toml" OUT="$TMP/rendered.toml" KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
   KAFKA_SASL_USERNAME='demarche "test"' KAFKA_SASL_PASSWORD="$TEST_PASSWORD" sh "$TMP/render-config.sh" >&2 \
   || die "render-config.sh failed"
 [[ "$(stat -c %a "$TMP/rendered.toml")" == 600 ]] || die "render-config.sh output is not mode 600"
@@ -166,11 +166,11 @@ for table in ("consumer", "producer"):
     t = cfg["kafka"][table]
     assert t["sasl.password"] == sys.argv[2], t
     assert t["sasl.username"] == 'demarche "test"', t
-    assert t["security.protocol"] == "SASL_PLAINTEXT" and t["sasl.mechanisms"] == "PLAIN", t
+    assert t["security.protocol"] == "SASL_SSL" and t["sasl.mechanisms"] == "SCRAM-SHA-512", t
 EOF
 say "render-config.sh: credentials with quotes and backslashes survive into valid TOML"
 # a control character in a credential is refused
-if IN="$TMP/config.toml" OUT="$TMP/bad.toml" KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=PLAIN \
+if IN="$TMP/config.toml" OUT="$TMP/bad.toml" KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
   KAFKA_SASL_USERNAME=u KAFKA_SASL_PASSWORD=$'pass\n' sh "$TMP/render-config.sh" 2>/dev/null >&2; then
   die "render-config.sh accepted a password with a newline"
 fi

@@ -2209,4 +2209,33 @@ mod tests {
         assert_eq!(c.kafka.compression, "zstd");
         assert_eq!(c.metrics.listen.to_string(), "[::1]:0");
     }
+
+    /// The pass-through tables are only useful if this build's librdkafka can do what
+    /// they ask: TLS, SASL/SCRAM and zstd are compiled in (creating a client checks the
+    /// configuration without connecting).
+    #[test]
+    fn tls_scram_and_zstd_are_built_in() {
+        let c = Config::from_toml(
+            "[kafka]\nbrokers = \"127.0.0.1:1\"\ncompression = \"zstd\"\n\
+             [kafka.consumer]\n\"security.protocol\" = \"SASL_SSL\"\n\
+             \"sasl.mechanisms\" = \"SCRAM-SHA-512\"\n\"sasl.username\" = \"u\"\n\
+             \"sasl.password\" = \"p\"\n\
+             [kafka.producer]\n\"security.protocol\" = \"SSL\"\n",
+            Path::new("tls.toml"),
+        )
+        .unwrap();
+        c.validate().unwrap();
+        let mut cc = rdkafka::ClientConfig::new();
+        for (k, v) in c.consumer_properties() {
+            cc.set(k, v);
+        }
+        let consumer: Result<rdkafka::consumer::BaseConsumer, _> = cc.create();
+        assert!(consumer.is_ok(), "SASL_SSL + SCRAM: {:?}", consumer.err());
+        let mut pc = rdkafka::ClientConfig::new();
+        for (k, v) in c.producer_properties() {
+            pc.set(k, v);
+        }
+        let producer: Result<rdkafka::producer::BaseProducer, _> = pc.create();
+        assert!(producer.is_ok(), "SSL + zstd: {:?}", producer.err());
+    }
 }
