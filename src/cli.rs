@@ -247,9 +247,28 @@ pub struct DictionaryArgs {
 
     /// Add a dictionary file of one kind on top of the defaults (or of --dictionaries),
     /// e.g. `actors:local-leaders.txt`; KIND is actors, agents, verbs, irregular or
-    /// discards. Repeatable; a phrase defined again later wins.
+    /// discards in demarche's format, or petrarch-verbs, petrarch-actors,
+    /// petrarch-agents, petrarch-discards (or just `petrarch`, kind detected) for a
+    /// PETRARCH-2 file such as CAMEO.2.0.txt. Repeatable; a phrase defined again later
+    /// wins.
     #[arg(long = "add-dictionary", value_name = "KIND:FILE", value_parser = crate::config::parse_extra)]
-    pub add: Vec<(demarche_coder::FileKind, PathBuf)>,
+    pub add: Vec<crate::config::ExtraDictionary>,
+
+    /// Do not load the built-in dictionaries: only the --add-dictionary files (e.g. the
+    /// PETRARCH-2 dictionaries instead of ours).
+    #[arg(long, conflicts_with = "dictionaries")]
+    pub no_default_dictionaries: bool,
+}
+
+impl DictionaryArgs {
+    /// The coder settings these flags describe.
+    pub fn coder_config(&self) -> crate::config::CoderConfig {
+        crate::config::CoderConfig {
+            dictionaries: self.dictionaries.clone(),
+            extra: self.add.clone(),
+            no_defaults: self.no_default_dictionaries,
+        }
+    }
 }
 
 /// How input articles are read and coded.
@@ -307,12 +326,31 @@ pub struct ExtractArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Articles JSONL to code.
-    #[arg(long, short, value_name = "ARTICLES")]
-    pub input: PathBuf,
+    #[arg(
+        long,
+        short,
+        value_name = "ARTICLES",
+        required_unless_present = "petrarch_xml"
+    )]
+    pub input: Option<PathBuf>,
 
     /// Gold JSONL: one `{"id": .., "events": ["SRC CODE TGT", ..]}` per line.
-    #[arg(long, short, value_name = "GOLD")]
-    pub gold: PathBuf,
+    #[arg(
+        long,
+        short,
+        value_name = "GOLD",
+        required_unless_present = "petrarch_xml"
+    )]
+    pub gold: Option<PathBuf>,
+
+    /// Instead of --input/--gold: code the records of a PETRARCH validation file
+    /// (`PETR.UnitTest.records.xml`: `<Sentence>` records with `<Text>` and expected
+    /// `<EventCoding>`) and report the share of records whose expected event set is
+    /// produced exactly, the same at root level, expected events found (recall),
+    /// precision and crashes. Use it with the dictionaries the file names, e.g.
+    /// `--no-default-dictionaries --add-dictionary petrarch:PETR.Validate.verbs.txt ...`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "gold", "events_out"])]
+    pub petrarch_xml: Option<PathBuf>,
 
     /// Print the misses of every article (missed gold events, extra events, wrong dates).
     #[arg(long, short)]
@@ -329,11 +367,41 @@ pub struct EvalArgs {
 /// `demarche dict ...`
 #[derive(Debug, Subcommand)]
 pub enum DictCommand {
-    /// Validate dictionaries: print every diagnostic (`file:line: error|warning: message`)
-    /// and the entry counts; exit status 1 if there is any error.
+    /// Validate dictionaries: print every diagnostic (`file:line: error|warning|skipped:
+    /// message`) and the entry counts; exit status 1 if there is any error.
     Check(DictionaryArgs),
     /// Print the entry counts of the dictionaries.
     Stats(DictionaryArgs),
+    /// Convert PETRARCH-2 dictionaries to demarche's own format.
+    ///
+    /// Writes a dictionary directory (actors/NN-NAME.txt, agents.txt,
+    /// verbs/NN-NAME.txt, verbs/irregular.txt, discards.txt) that
+    /// `--dictionaries DIR` loads, and prints per file its kind, what it held and every
+    /// line that was skipped (`file:line: skipped: reason`).
+    ImportPetrarch(ImportArgs),
+}
+
+/// `demarche dict import-petrarch`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Directory to write (created if missing; files of the same name are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The kind of every file (actors, agents, verbs or discards); default: detected
+    /// from each file's name, then its content.
+    #[arg(long, value_name = "KIND", value_parser = parse_import_kind)]
+    pub kind: Option<demarche_coder::FileKind>,
+
+    /// PETRARCH dictionary files (CAMEO.2.0.txt, Phoenix.*.actors.txt, ...).
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+fn parse_import_kind(s: &str) -> Result<demarche_coder::FileKind, String> {
+    demarche_coder::FileKind::parse(s)
+        .filter(|k| *k != demarche_coder::FileKind::Irregular)
+        .ok_or_else(|| format!("unknown kind {s:?}: expected actors, agents, verbs or discards"))
 }
 
 #[cfg(test)]

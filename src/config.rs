@@ -56,6 +56,9 @@ pub enum ConfigError {
     /// The directory has no dictionary file at all.
     #[error("dictionary directory {} has no dictionary files (actors/*.txt, agents.txt, verbs/*.txt, discards.txt)", .0.display())]
     Empty(PathBuf),
+    /// A PETRARCH file of unknown kind.
+    #[error("cannot tell what PETRARCH dictionary {} holds: name its kind (petrarch-verbs:, petrarch-actors:, petrarch-agents:, petrarch-discards:)", .0.display())]
+    UnknownKind(PathBuf),
     /// A dictionary file cannot be read.
     #[error("cannot read dictionary file {}: {source}", path.display())]
     File {
@@ -234,6 +237,7 @@ mod key {
     pub const PUBLISHED_FIELD: &str = "[input] published_field";
     pub const MAX_ARTICLE_BYTES: &str = "[input] max_article_bytes";
     pub const CODER_ADD: &str = "[coder] add";
+    pub const CODER_DEFAULTS: &str = "[coder] defaults";
     pub const MAX_IN_FLIGHT: &str = "[pipeline] max_in_flight";
     pub const METRICS_LISTEN: &str = "[metrics] listen";
     pub const DRAIN_TIMEOUT_SECS: &str = "[shutdown] drain_timeout_secs";
@@ -448,7 +452,7 @@ impl Default for InputSection {
 }
 
 /// `[coder]`: which dictionaries the coder uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[serde(default, deny_unknown_fields)]
 pub struct CoderSection {
@@ -456,8 +460,22 @@ pub struct CoderSection {
     /// `dictionaries/`); relative to the working directory. `None`: the built-in ones.
     pub dictionaries: Option<PathBuf>,
     /// Extra dictionary files as `KIND:FILE` (`actors:local-leaders.txt`), KIND one of
-    /// actors, agents, verbs, irregular, discards; loaded in order, later entries win.
+    /// actors, agents, verbs, irregular, discards, or `petrarch-KIND` / `petrarch` for
+    /// PETRARCH-2 files; loaded in order, later entries win.
     pub add: Vec<String>,
+    /// Load the compiled-in dictionaries first (when `dictionaries` is not set);
+    /// `false`: only the `add` files (e.g. PETRARCH dictionaries instead of ours).
+    pub defaults: bool,
+}
+
+impl Default for CoderSection {
+    fn default() -> Self {
+        CoderSection {
+            dictionaries: None,
+            add: Vec::new(),
+            defaults: true,
+        }
+    }
 }
 
 /// `[output]`: how events are written to the output topic.
@@ -1162,10 +1180,18 @@ impl Config {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(CoderConfig {
+        let config = CoderConfig {
             dictionaries: self.coder.dictionaries.clone(),
             extra,
-        })
+            no_defaults: !self.coder.defaults,
+        };
+        config.validate().map_err(|reason| ConfigError::Invalid {
+            origin: self.origin(&[key::CODER_DEFAULTS, key::CODER_ADD]),
+            key: key::CODER_DEFAULTS,
+            value: self.coder.defaults.to_string(),
+            reason,
+        })?;
+        Ok(config)
     }
 
     /// The librdkafka consumer properties: demarche's own, then `[kafka.consumer]`.
@@ -1303,49 +1329,125 @@ fn assigned_key(line: &str) -> Option<&str> {
     None
 }
 
-/// The coder's settings (the future `[coder]` section of `config.toml`).
+/// The coder's settings (the `[coder]` section of `config.toml`, or the dictionary flags).
 #[derive(Debug, Clone, Default)]
 pub struct CoderConfig {
     /// A directory replacing the compiled-in dictionaries; `None`: the defaults.
     pub dictionaries: Option<PathBuf>,
-    /// Extra files loaded after those, each with its kind; later entries win.
-    pub extra: Vec<(FileKind, PathBuf)>,
+    /// Extra files loaded after those, each with its kind and format; later entries win.
+    pub extra: Vec<ExtraDictionary>,
+    /// Do not load the compiled-in dictionaries: only the extra files.
+    pub no_defaults: bool,
 }
 
-/// Parses `KIND:FILE` (`actors:my-actors.txt`) for `--add-dictionary`.
-pub fn parse_extra(s: &str) -> Result<(FileKind, PathBuf), String> {
+/// Format of a dictionary file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DictFormat {
+    /// demarche's own line format (`dictionaries/README.md`).
+    Own,
+    /// A PETRARCH-2 dictionary (`CAMEO.2.0.txt`, `Phoenix.*.txt`).
+    Petrarch,
+}
+
+/// One `KIND:FILE` entry of `--add-dictionary` or `[coder] add`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraDictionary {
+    /// What the file holds; `None`: a PETRARCH file whose kind is detected from its
+    /// name and content.
+    pub kind: Option<FileKind>,
+    /// Its format.
+    pub format: DictFormat,
+    /// The file.
+    pub path: PathBuf,
+}
+
+const KINDS: &str = "actors, agents, verbs, irregular or discards, or petrarch-actors, petrarch-agents, petrarch-verbs, petrarch-discards or petrarch (kind detected)";
+
+/// Parses `KIND:FILE` (`actors:my-actors.txt`, `petrarch-verbs:CAMEO.2.0.txt`,
+/// `petrarch:Phoenix.agents.txt`) for `--add-dictionary` and `[coder] add`.
+pub fn parse_extra(s: &str) -> Result<ExtraDictionary, String> {
     let (kind, file) = s
         .split_once(':')
         .ok_or_else(|| format!("expected KIND:FILE, got {s:?}"))?;
-    let kind = FileKind::parse(kind).ok_or_else(|| {
-        format!("unknown dictionary kind {kind:?}: expected actors, agents, verbs, irregular or discards")
-    })?;
+    let (format, kind) = match kind.strip_prefix("petrarch") {
+        Some("") => (DictFormat::Petrarch, None),
+        Some(rest) => {
+            let k = rest
+                .strip_prefix('-')
+                .and_then(FileKind::parse)
+                .filter(|k| *k != FileKind::Irregular)
+                .ok_or_else(|| format!("unknown dictionary kind {kind:?}: expected {KINDS}"))?;
+            (DictFormat::Petrarch, Some(k))
+        }
+        None => (
+            DictFormat::Own,
+            Some(
+                FileKind::parse(kind)
+                    .ok_or_else(|| format!("unknown dictionary kind {kind:?}: expected {KINDS}"))?,
+            ),
+        ),
+    };
     if file.is_empty() {
         return Err("no file after KIND:".into());
     }
-    Ok((kind, PathBuf::from(file)))
+    Ok(ExtraDictionary {
+        kind,
+        format,
+        path: PathBuf::from(file),
+    })
 }
 
 impl CoderConfig {
+    /// Checks that the settings name some dictionaries and do not contradict each other.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.no_defaults && self.dictionaries.is_some() {
+            return Err("turning the built-in dictionaries off contradicts a dictionary directory, which already replaces them".into());
+        }
+        if self.no_defaults && self.extra.is_empty() {
+            return Err("without the built-in dictionaries, add some files (`[coder] add` or --add-dictionary)".into());
+        }
+        Ok(())
+    }
+
     /// A builder loaded with the configured dictionaries (not yet checked or built).
     pub fn builder(&self) -> Result<CoderBuilder, ConfigError> {
         let mut builder = match &self.dictionaries {
+            None if self.no_defaults => CoderBuilder::new(),
             None => CoderBuilder::with_defaults(),
             Some(dir) => load_dictionary_dir(dir)?,
         };
-        for (kind, path) in &self.extra {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
-                path: path.clone(),
+        for x in &self.extra {
+            let text = std::fs::read_to_string(&x.path).map_err(|source| ConfigError::File {
+                path: x.path.clone(),
                 source,
             })?;
-            builder.add_str(*kind, &path.display().to_string(), &text);
+            let name = x.path.display().to_string();
+            match x.format {
+                DictFormat::Own => {
+                    let kind = x.kind.unwrap_or(FileKind::Actors);
+                    builder.add_str(kind, &name, &text);
+                }
+                DictFormat::Petrarch => {
+                    let kind = x
+                        .kind
+                        .or_else(|| demarche_coder::dictionary::petrarch::detect_kind(&name, &text))
+                        .ok_or_else(|| ConfigError::UnknownKind(x.path.clone()))?;
+                    builder.add_petrarch_str(kind, &name, &text);
+                }
+            }
         }
         Ok(builder)
     }
 
-    /// A name for log lines: the directory, or `built-in`.
+    /// A name for log lines: the directory, `built-in`, or the added files.
     pub fn dictionaries_name(&self) -> String {
         match &self.dictionaries {
+            None if self.no_defaults => self
+                .extra
+                .iter()
+                .map(|x| x.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             None => "built-in".to_string(),
             Some(dir) => dir.display().to_string(),
         }
@@ -1493,6 +1595,7 @@ mod tests {
         let dir = CoderConfig {
             dictionaries: Some(project_dictionaries()),
             extra: Vec::new(),
+            no_defaults: false,
         };
         let from_dir = dir.builder().unwrap().dictionaries().stats();
         let defaults = CoderConfig::default()
@@ -2165,6 +2268,46 @@ mod tests {
     }
 
     #[test]
+    fn petrarch_entries_and_no_defaults() {
+        let c = load(
+            "[coder]\ndefaults = false\nadd = [\"petrarch-verbs:CAMEO.2.0.txt\", \"petrarch:Phoenix.agents.txt\"]\n",
+            &[],
+        )
+        .unwrap();
+        let coder = c.coder().unwrap();
+        assert!(coder.no_defaults);
+        assert_eq!(
+            coder.extra[0],
+            ExtraDictionary {
+                kind: Some(FileKind::Verbs),
+                format: DictFormat::Petrarch,
+                path: PathBuf::from("CAMEO.2.0.txt")
+            }
+        );
+        assert_eq!(coder.extra[1].kind, None);
+        assert_eq!(
+            coder.dictionaries_name(),
+            "CAMEO.2.0.txt, Phoenix.agents.txt"
+        );
+        assert!(parse_extra("petrarch-irregular:x").is_err());
+        assert!(parse_extra("petrarch-nouns:x").is_err());
+        assert!(parse_extra("petrarchverbs:x").is_err());
+        for (text, want) in [
+            ("[coder]\ndefaults = false\n", "add some files"),
+            (
+                "[coder]\ndefaults = false\ndictionaries = \"d\"\nadd = [\"actors:a\"]\n",
+                "contradicts a dictionary directory",
+            ),
+        ] {
+            let err = load(text, &[]).unwrap_err().to_string();
+            assert!(
+                err.contains("[coder] defaults") && err.contains(want),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
     fn coder_section_converts_to_coder_config() {
         let c = load(
             "[coder]\ndictionaries = \"/etc/dicts\"\nadd = [\"actors:a.txt\", \"verbs:v.txt\"]\n",
@@ -2173,11 +2316,16 @@ mod tests {
         .unwrap();
         let coder = c.coder().unwrap();
         assert_eq!(coder.dictionaries, Some(PathBuf::from("/etc/dicts")));
+        let own = |kind, path: &str| ExtraDictionary {
+            kind: Some(kind),
+            format: DictFormat::Own,
+            path: PathBuf::from(path),
+        };
         assert_eq!(
             coder.extra,
             [
-                (FileKind::Actors, PathBuf::from("a.txt")),
-                (FileKind::Verbs, PathBuf::from("v.txt")),
+                own(FileKind::Actors, "a.txt"),
+                own(FileKind::Verbs, "v.txt")
             ]
         );
         assert_eq!(

@@ -29,9 +29,15 @@ use std::time::Instant;
 
 /// Runs `demarche eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    if let Some(xml) = &args.petrarch_xml {
+        return run_petrarch(&args, xml);
+    }
+    let (Some(gold_path), Some(input_path)) = (&args.gold, &args.input) else {
+        return Err(InputError("give --input and --gold, or --petrarch-xml".into()).into());
+    };
     let started = Instant::now();
-    let gold = load_gold(&args.gold)?;
-    let input = open_input(&args.input)?;
+    let gold = load_gold(gold_path)?;
+    let input = open_input(input_path)?;
     let coder = load_coder(&args.coding.dictionaries)?;
     let pool = thread_pool(&args.coding)?;
     let opts = DecodeOptions {
@@ -80,6 +86,30 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut out = stdout.lock();
     let verbose: Option<&mut dyn Write> = if args.verbose { Some(&mut out) } else { None };
     let score = score(&gold, &preds, verbose)?;
+    writeln!(out, "{score}")?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--petrarch-xml FILE`: scores the PETRARCH validation records.
+fn run_petrarch(args: &EvalArgs, xml: &Path) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(xml)
+        .with_context(|| InputError(format!("cannot read {}", xml.display())))?;
+    let records = super::petrxml::parse_records(&text);
+    if records.is_empty() {
+        return Err(InputError(format!("{}: no <Sentence> record", xml.display())).into());
+    }
+    let coder = load_coder(&args.coding.dictionaries)?;
+    let started = Instant::now();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let verbose: Option<&mut dyn Write> = if args.verbose { Some(&mut out) } else { None };
+    let score = super::petrxml::score_records(&coder, &records, verbose)?;
+    eprintln!(
+        "{} records coded in {:.2}s",
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
     writeln!(out, "{score}")?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -3,12 +3,14 @@
 //!
 //! - [`extract`]: articles JSONL -> events JSONL
 //! - [`eval`]: code a gold-annotated set and score it (port of `score.py`)
-//! - [`dict`]: check dictionaries and print their counts
+//! - [`dict`]: check dictionaries, print their counts, import PETRARCH dictionaries
+//! - [`petrxml`]: the PETRARCH validation records for `eval --petrarch-xml`
 //! - [`run`]: the Kafka worker; [`replay`]: a bounded re-coding of a topic range
 
 pub mod dict;
 pub mod eval;
 pub mod extract;
+pub mod petrxml;
 pub mod replay;
 pub mod run;
 
@@ -104,16 +106,26 @@ pub fn open_output(path: &Path) -> Result<Box<dyn Write>> {
 /// Loads and compiles the coder. Dictionary errors are printed on stderr, one per line,
 /// and end the command with status 2.
 pub fn load_coder(args: &DictionaryArgs) -> Result<Coder> {
-    build_coder(&CoderConfig {
-        dictionaries: args.dictionaries.clone(),
-        extra: args.add.clone(),
-    })
+    build_coder(&args.coder_config())
 }
 
 /// Loads and compiles the coder from coder settings (as [`load_coder`]).
 pub fn build_coder(config: &CoderConfig) -> Result<Coder> {
     let started = std::time::Instant::now();
+    config.validate().map_err(InputError)?;
     let builder = config.builder().map_err(|e| InputError(e.to_string()))?;
+    let skipped = builder
+        .dictionaries()
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == demarche_coder::Severity::Skipped)
+        .count();
+    if skipped > 0 {
+        tracing::warn!(
+            skipped,
+            "dictionary lines skipped (see `demarche dict check` for each one)"
+        );
+    }
     let stats = builder.dictionaries().stats();
     match builder.build() {
         Ok(coder) => {

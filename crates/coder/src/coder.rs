@@ -66,6 +66,14 @@ impl CoderBuilder {
         self
     }
 
+    /// Adds a PETRARCH-2 dictionary file (`CAMEO.2.0.txt`, `Phoenix.*.actors.txt`,
+    /// `Phoenix.agents.txt`, `Phoenix.discards.txt`) from text. Lines it cannot use are
+    /// reported as [`crate::Severity::Skipped`] diagnostics and do not stop [`Self::build`].
+    pub fn add_petrarch_str(&mut self, kind: FileKind, name: &str, text: &str) -> &mut Self {
+        crate::dictionary::petrarch::load(&mut self.dicts, kind, name, text);
+        self
+    }
+
     /// Adds a dictionary file from a reader (UTF-8 text).
     pub fn add_reader(
         &mut self,
@@ -160,7 +168,7 @@ impl Coder {
 
     fn compile(dicts: Dictionaries) -> Coder {
         let actors = ActorMatcher::new(&dicts);
-        let verbs = VerbIndex::new(&dicts.verbs, &dicts.irregular);
+        let verbs = VerbIndex::new(&dicts.verbs, &dicts.irregular, &dicts.synsets);
         Coder {
             dicts,
             actors,
@@ -290,7 +298,14 @@ impl Coder {
             .copied()
             .filter(|h| h.last < b)
             .collect();
-        if shits.iter().any(|h| h.entry == Entry::SentenceDiscard) {
+        if let Some(h) = shits.iter().find(|h| h.entry == Entry::SentenceDiscard) {
+            if let Some(tr) = ctx.trace.as_mut() {
+                tr.push(format!(
+                    "sentence {index} [{}]: discarded ({:?})",
+                    field.name,
+                    span_text(doc, h.first, h.last)
+                ));
+            }
             return;
         }
         // no actor, agent or pronoun and nothing a definite description could name: no
@@ -329,7 +344,7 @@ impl Coder {
             {
                 if let (Some(ac), true) = (q.agent_code.clone(), q.code.len() == 6) {
                     let m = &mut mentions[k];
-                    m.code.push_str(&ac);
+                    m.code = compose(&m.code, &ac);
                     m.agent_code = Some(ac);
                     m.modifier_only = false;
                 }
@@ -403,8 +418,15 @@ impl Coder {
             .collect();
 
         // tokens that act as verbs (for subject search)
+        // (an auxiliary is never another verb, even when a dictionary pattern starts with
+        // it: PETRARCH's `+IS_DETERMINED`)
         let verbish: Vec<bool> = (a..b)
-            .map(|i| !covered[i - a] && !SPEECH.at(t, i) && self.is_verb_token(t, a, i))
+            .map(|i| {
+                !covered[i - a]
+                    && !SPEECH.at(t, i)
+                    && !AUXILIARIES.at(t, i)
+                    && self.is_verb_token(t, a, i)
+            })
             .collect();
         // infinitive governance: which triggers are governed by another one
         let mut suppressed = vec![false; triggers.len()];
@@ -744,6 +766,32 @@ impl Coder {
                     }
                 }
             }
+            // a paired code ("X flew to Y": X 042 Y and Y 043 X) gives the second event
+            // when the act is coded as written (not negated or turned into intent)
+            let as_written = code_override[k].is_none() && pat.code.as_deref() == Some(&*code);
+            if let (Some(pc), true) = (&pat.paired, as_written) {
+                for &x in &sources {
+                    for &y in &targets {
+                        if mentions[y].first != mentions[x].first {
+                            reciprocal.push(Candidate {
+                                source: (
+                                    mentions[y].code.clone(),
+                                    span_text(doc, mentions[y].first, mentions[y].last),
+                                ),
+                                target: Some((
+                                    mentions[x].code.clone(),
+                                    span_text(doc, mentions[x].first, mentions[x].last),
+                                )),
+                                code: pc.clone(),
+                                action_text: action_text.clone(),
+                                date,
+                                sentence: sref.clone(),
+                                strength,
+                            });
+                        }
+                    }
+                }
+            }
             out.append(&mut reciprocal);
             let mut emit = |s: &Mention, tg: Option<&Mention>| {
                 if let Some(tg) = tg {
@@ -879,7 +927,12 @@ impl Coder {
                     continue;
                 }
                 if let Some(last) = self.verbs.match_at(pi, t, i, b) {
-                    let score = (p.words.len(), usize::MAX - (last - i));
+                    if self.verbs.before_len(pi) > 0
+                        && self.verbs.match_before(pi, t, i, a).is_none()
+                    {
+                        continue;
+                    }
+                    let score = (p.words.len() + p.before.len(), usize::MAX - (last - i));
                     if best.as_ref().is_none_or(|(w, l, _)| score > (*w, *l)) {
                         best = Some((
                             score.0,
@@ -1159,7 +1212,13 @@ impl Coder {
                 Entry::Agent(gi) => {
                     let g = &self.dicts.agents[gi as usize];
                     if agent.is_none() {
-                        *agent = Some((g.code.clone(), span_norm(t, hh.first, hh.last), g.kind));
+                        // a prefix agent's code is marked with a trailing `~` (see compose)
+                        let code = if g.prefix {
+                            format!("{}~", g.code)
+                        } else {
+                            g.code.clone()
+                        };
+                        *agent = Some((code, span_norm(t, hh.first, hh.last), g.kind));
                     }
                 }
                 _ => {}
@@ -1260,7 +1319,7 @@ impl Coder {
             // out of office but titled: "President Roh" in a year the dictionary does not
             // cover still names the country's government
             let p = match (&agent, p.len()) {
-                (Some((ac, _, ActorKind::Person)), 3) => format!("{p}{ac}"),
+                (Some((ac, _, ActorKind::Person)), 3) => compose(&p, ac),
                 _ => p,
             };
             (p, ActorKind::Person, false)
@@ -1268,7 +1327,7 @@ impl Coder {
             match &agent {
                 Some((ac, _, ak)) => {
                     let composed = if oc.len() == 3 && ok == ActorKind::Country {
-                        format!("{oc}{ac}")
+                        compose(&oc, ac)
                     } else {
                         oc
                     };
@@ -1322,7 +1381,7 @@ impl Coder {
                                     | "parliament"
                             ) =>
                     {
-                        format!("{c}{ac}")
+                        compose(c, ac)
                     }
                     _ => String::new(),
                 }
@@ -1438,6 +1497,15 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         sentence: c.sentence,
         url: a.url.clone(),
         publisher: a.source.clone(),
+    }
+}
+
+/// An owner's code in an agent's role: `RUS` + `GOV`; a prefix agent's code (marked
+/// with a trailing `~`, PETRARCH `[IGO~]`) goes first: `IGO` + `FRA`.
+fn compose(owner: &str, agent: &str) -> String {
+    match agent.strip_suffix('~') {
+        Some(p) => format!("{p}{owner}"),
+        None => format!("{owner}{agent}"),
     }
 }
 
@@ -1570,9 +1638,26 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
             && t.norm(p.first - 2) == "along";
         // apposition "Choe, the North Korean envoy," is not coordination
         let apposition = q.definite && between == [","];
-        // "At UN, Bush defends": a prepositional object is not coordinated with a subject
+        // "At UN, Bush defends": a prepositional object is not coordinated with a subject;
+        // but "with Mordor, Rohan and Bree" is one list under the preposition
         let pp = |m: &Mention| m.first > a && PREPOSITIONS.at(t, m.first - 1);
-        if pp(p) != pp(q) && !along {
+        let joins = |x: &[&str]| {
+            matches!(
+                x,
+                ["and"] | [",", "and"] | ["or"] | [",", "or"] | ["and", "the"]
+            )
+        };
+        let list_goes_on = k + 1 < ms.len() && {
+            let next: Vec<&str> = (q.last + 1..ms[k + 1].first).map(|i| t.norm(i)).collect();
+            next == [","] || joins(&next)
+        };
+        // ("between X and Y" names the two sides, not a list)
+        let g = &ms[group[k - 1]];
+        let pp_list = pp(g)
+            && t.norm(g.first - 1) != "between"
+            && !pp(q)
+            && (joins(&between) || list_goes_on);
+        if pp(p) != pp(q) && !along && !pp_list {
             continue;
         }
         if (joined || along) && !apposition && !q.pronoun && !p.pronoun {
@@ -1672,6 +1757,10 @@ fn is_passive(
     let mut j = tr.last + 1;
     while j < b && j <= tr.last + 3 {
         if t.norm(j) == "by" {
+            // "condemned an attack by X": an object between the verb and "by": active
+            if (tr.last + 1..j).any(|i| DETERMINERS.at(t, i)) {
+                break;
+            }
             return tr.form == FormKind::Participle || (k > a && !AUXILIARIES.at(t, k - 1));
         }
         if t.toks[j].kind == Kind::Punct {

@@ -169,11 +169,15 @@ pub enum FormKind {
 /// Id of a word that is in no pattern.
 pub const NO_WORD: u32 = u32::MAX;
 
-/// One compiled word of a pattern after its head.
+/// One compiled word of a pattern.
 #[derive(Debug, Clone)]
-struct Word {
-    id: u32,
-    prefix: Option<Box<str>>,
+enum Word {
+    /// This word (its id).
+    Id(u32),
+    /// Any word starting with this.
+    Prefix(Box<str>),
+    /// Any member of a word set (index into `VerbIndex::sets`).
+    Set(u32),
 }
 
 /// Index of the verb patterns: every word of every pattern gets an id, tokens are
@@ -188,72 +192,102 @@ pub struct VerbIndex {
     verb_form: Vec<bool>,
     /// Per pattern: its words after the head.
     words: Vec<Vec<Word>>,
+    /// Per pattern: its words before the head (empty for most).
+    before: Vec<Vec<Word>>,
+    /// Word sets: members as sequences of word ids, longest first.
+    sets: Vec<Vec<Vec<u32>>>,
+    /// Word set name -> index into `sets`.
+    set_ids: FxHashMap<Box<str>, u32>,
     /// Per word id: word-class flags (`roles::word_flags`).
     flags: Vec<u32>,
 }
 
 impl VerbIndex {
     /// Builds the index of all heads and pattern words.
-    pub fn new(patterns: &[VerbPattern], irregular: &Irregulars) -> Self {
+    pub fn new(
+        patterns: &[VerbPattern],
+        irregular: &Irregulars,
+        synsets: &std::collections::HashMap<String, Vec<Vec<String>>>,
+    ) -> Self {
         let mut ix = VerbIndex::default();
+        let mut names: Vec<&String> = synsets.keys().collect();
+        names.sort();
+        for name in names {
+            let mut members: Vec<Vec<u32>> = synsets[name]
+                .iter()
+                .filter(|m| !m.is_empty())
+                .map(|m| m.iter().map(|w| ix.intern(w)).collect())
+                .collect();
+            members.sort_by_key(|m| std::cmp::Reverse(m.len()));
+            members.dedup();
+            ix.set_ids
+                .insert(name.as_str().into(), ix.sets.len() as u32);
+            ix.sets.push(members);
+        }
+        // inflections are computed once per lemma
+        let mut inflected: FxHashMap<&str, Vec<(u32, FormKind)>> = FxHashMap::default();
         for (i, p) in patterns.iter().enumerate() {
             let i = i as u32;
-            let mut forms: Vec<(String, FormKind)> = Vec::new();
-            match &p.head {
-                Head::Verb(l) => {
+            if let Head::Verb(l) = &p.head {
+                if !inflected.contains_key(l.as_str()) {
+                    let mut forms: Vec<(u32, FormKind)> = Vec::new();
                     for f in inflect_all(l, irregular) {
-                        forms.push((f.base.clone(), FormKind::Present));
-                        forms.push((f.third.clone(), FormKind::Present));
+                        let mut add = |w: &str, k| forms.push((ix.intern(w), k));
+                        add(&f.base, FormKind::Present);
+                        add(&f.third, FormKind::Present);
                         if f.past == f.participle {
-                            forms.push((f.past.clone(), FormKind::PastOrParticiple));
+                            add(&f.past, FormKind::PastOrParticiple);
                         } else {
-                            forms.push((f.past.clone(), FormKind::Past));
-                            forms.push((f.participle.clone(), FormKind::Participle));
+                            add(&f.past, FormKind::Past);
+                            add(&f.participle, FormKind::Participle);
                         }
-                        forms.push((f.ing.clone(), FormKind::Ing));
+                        add(&f.ing, FormKind::Ing);
                     }
+                    inflected.insert(l, forms);
                 }
-                Head::Noun(n) => {
-                    forms.push((n.clone(), FormKind::Noun));
-                    if !n.ends_with('s') {
-                        forms.push((inflect(n, &Irregulars::new()).third, FormKind::Noun));
+                for (id, k) in &inflected[l.as_str()] {
+                    let e = &mut ix.heads[*id as usize];
+                    if e.last().map(|x| x.0) != Some(i) {
+                        e.push((i, *k));
+                    }
+                    ix.verb_form[*id as usize] = true;
+                }
+            }
+            if let Head::Noun(n) = &p.head {
+                let mut forms = vec![n.clone()];
+                if !n.ends_with('s') {
+                    forms.push(inflect(n, &Irregulars::new()).third);
+                }
+                for form in forms {
+                    let id = ix.intern(&form);
+                    let e = &mut ix.heads[id as usize];
+                    if e.last().map(|x| x.0) != Some(i) {
+                        e.push((i, FormKind::Noun));
                     }
                 }
             }
-            for (form, k) in forms {
-                let id = ix.intern(&form);
-                let e = &mut ix.heads[id as usize];
-                if !e.iter().any(|(j, _)| *j == i) {
-                    e.push((i, k));
-                }
-                if k != FormKind::Noun {
-                    ix.verb_form[id as usize] = true;
-                }
-            }
-            let words = p
-                .words
-                .iter()
-                .map(|w| {
-                    if w.prefix {
-                        Word {
-                            id: NO_WORD,
-                            prefix: Some(w.word.clone().into_boxed_str()),
-                        }
-                    } else {
-                        Word {
-                            id: ix.intern(&w.word),
-                            prefix: None,
-                        }
-                    }
-                })
-                .collect();
+            let words = p.words.iter().map(|w| ix.word(w)).collect();
             ix.words.push(words);
+            let before = p.before.iter().map(|w| ix.word(w)).collect();
+            ix.before.push(before);
         }
         for (w, f) in crate::roles::word_flags() {
             let id = ix.intern(w);
             ix.flags[id as usize] = *f;
         }
         ix
+    }
+
+    fn word(&mut self, w: &crate::dictionary::PatternWord) -> Word {
+        if let Some(name) = w.word.strip_prefix('&') {
+            // an undefined set matches nothing
+            return Word::Set(self.set_ids.get(name).copied().unwrap_or(u32::MAX));
+        }
+        if w.prefix {
+            Word::Prefix(w.word.clone().into_boxed_str())
+        } else {
+            Word::Id(self.intern(&w.word))
+        }
     }
 
     fn intern(&mut self, w: &str) -> u32 {
@@ -314,7 +348,10 @@ impl VerbIndex {
 
     /// Id of the first word after the head of pattern `pi` (`NO_WORD` if none or a prefix).
     pub fn first_word(&self, pi: u32) -> u32 {
-        self.words[pi as usize].first().map_or(NO_WORD, |w| w.id)
+        match self.words[pi as usize].first() {
+            Some(Word::Id(id)) => *id,
+            _ => NO_WORD,
+        }
     }
 
     /// Ids of the tokens a pattern's first word may stand at after a head at `at`.
@@ -329,6 +366,36 @@ impl VerbIndex {
         w
     }
 
+    /// Whether pattern word `w` matches at token `k` (not past `end`): the last token it
+    /// covers (a set member may be several words).
+    fn word_at(&self, w: &Word, t: &Tokens, k: usize, end: usize) -> Option<usize> {
+        match w {
+            Word::Id(id) => (self.id(t, k) == *id).then_some(k),
+            Word::Prefix(p) => t.norm(k).starts_with(&**p).then_some(k),
+            Word::Set(s) => self.sets.get(*s as usize)?.iter().find_map(|m| {
+                let last = k + m.len() - 1;
+                (last < end && m.iter().enumerate().all(|(j, id)| self.id(t, k + j) == *id))
+                    .then_some(last)
+            }),
+        }
+    }
+
+    /// Like [`Self::word_at`], the word ending at token `k` (not before `start`): the
+    /// first token it covers.
+    fn word_ending_at(&self, w: &Word, t: &Tokens, k: usize, start: usize) -> Option<usize> {
+        match w {
+            Word::Set(s) => self.sets.get(*s as usize)?.iter().find_map(|m| {
+                let first = (k + 1).checked_sub(m.len())?;
+                (first >= start
+                    && m.iter()
+                        .enumerate()
+                        .all(|(j, id)| self.id(t, first + j) == *id))
+                .then_some(first)
+            }),
+            _ => self.word_at(w, t, k, k + 1),
+        }
+    }
+
     /// Tries pattern `pi` with its head at token `at`, not past `end`; returns the index
     /// of the last matched token. Up to [`MAX_GAP`] tokens may stand between two pattern
     /// words, but no clause punctuation.
@@ -337,12 +404,44 @@ impl VerbIndex {
         for w in &self.words[pi as usize] {
             let mut found = None;
             for k in pos + 1..end.min(pos + 2 + MAX_GAP) {
-                let ok = match &w.prefix {
-                    Some(p) => t.norm(k).starts_with(&**p),
-                    None => self.id(t, k) == w.id,
-                };
-                if ok {
-                    found = Some(k);
+                // a verb right after a "to" that is not a pattern word starts an
+                // infinitive: "wants to help" is no "want help", "agreed to lift the
+                // sanctions" no "agree to sanctions"
+                if t.norm(k - 1) == "to"
+                    && self.is_verb_form(t, k)
+                    && (k - 1 > pos || self.word_at(w, t, k, end).is_none())
+                {
+                    break;
+                }
+                if let Some(last) = self.word_at(w, t, k, end) {
+                    found = Some(last);
+                    break;
+                }
+                if gap_stopper(t, k) {
+                    break;
+                }
+            }
+            pos = found?;
+        }
+        Some(pos)
+    }
+
+    /// Number of words pattern `pi` needs before its head.
+    pub fn before_len(&self, pi: u32) -> usize {
+        self.before[pi as usize].len()
+    }
+
+    /// Checks the words pattern `pi` needs before its head at `at`, not before `start`
+    /// (the same gaps as after the head); returns the index of the first one (`at` when
+    /// the pattern needs none).
+    pub fn match_before(&self, pi: u32, t: &Tokens, at: usize, start: usize) -> Option<usize> {
+        let mut pos = at;
+        for w in self.before[pi as usize].iter().rev() {
+            let mut found = None;
+            let lo = start.max(pos.saturating_sub(1 + MAX_GAP));
+            for k in (lo..pos).rev() {
+                if let Some(first) = self.word_ending_at(w, t, k, start) {
+                    found = Some(first);
                     break;
                 }
                 if gap_stopper(t, k) {

@@ -1,10 +1,13 @@
 //! Dictionaries: the data the coder matches (actors, agents, verb patterns, discards).
 //!
-//! [`Dictionaries`] holds parsed entries; [`own`] reads demarche's own text format
-//! (documented in `dictionaries/README.md`). Loaders never panic: every rejected line is
-//! reported as a [`Diagnostic`] with file, line number and reason.
+//! [`Dictionaries`] holds parsed entries; [`own`] reads (and writes) demarche's own text
+//! format (documented in `dictionaries/README.md`), [`petrarch`] reads PETRARCH-2
+//! dictionaries (verbs, actors, agents, discards) into the same model. Loaders never
+//! panic: every rejected line is reported as a [`Diagnostic`] with file, line number and
+//! reason.
 
 pub mod own;
+pub mod petrarch;
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -97,8 +100,23 @@ pub struct Agent {
     pub code: String,
     /// `Person` for individual roles (president, envoy), `Group` for collectives.
     pub kind: ActorKind,
+    /// The code goes before the owner's code instead of after it (PETRARCH `[IGO~]`:
+    /// "French peacekeepers" -> `IGOFRA`).
+    pub prefix: bool,
     /// Where it was defined.
     pub origin: Origin,
+}
+
+impl Agent {
+    /// The code of an actor with code `owner` in this role: `owner + code`, or
+    /// `code + owner` for a prefix agent.
+    pub fn compose(&self, owner: &str) -> String {
+        if self.prefix {
+            format!("{}{owner}", self.code)
+        } else {
+            format!("{owner}{}", self.code)
+        }
+    }
 }
 
 /// The head of a verb pattern.
@@ -113,7 +131,8 @@ pub enum Head {
 /// One word of a pattern after its head.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternWord {
-    /// Lower-case word (without a trailing `*`).
+    /// Lower-case word (without a trailing `*`); `&name` stands for any member of the
+    /// word set `name` of [`Dictionaries::synsets`].
     pub word: String,
     /// Matches any word starting with `word`.
     pub prefix: bool,
@@ -124,8 +143,14 @@ pub struct PatternWord {
 pub struct VerbPattern {
     /// CAMEO event code, `None` for `---` (recognised, no event).
     pub code: Option<String>,
+    /// A second event in the other direction, from the target to the source (PETRARCH
+    /// paired codes: `[042:043]` "X flew to Y" is X 042 Y and Y 043 X).
+    pub paired: Option<String>,
     /// The head word.
     pub head: Head,
+    /// Words that must precede the head in its clause, in order (PETRARCH words before
+    /// the `*`: `- &AIRCRAFT * ATTACKS`).
+    pub before: Vec<PatternWord>,
     /// Words that must follow the head, in order.
     pub words: Vec<PatternWord>,
     /// The pattern as written.
@@ -184,6 +209,9 @@ pub enum Severity {
     Error,
     /// The line was loaded but looks wrong (duplicate, overlap).
     Warning,
+    /// The line (or part of it) was skipped by a tolerant loader (PETRARCH files, which
+    /// are used as published): reported, but it does not stop the coder from building.
+    Skipped,
 }
 
 /// A problem found while loading or checking dictionaries.
@@ -202,6 +230,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Skipped => "skipped",
         };
         write!(f, "{}: {}: {}", self.origin, sev, self.message)
     }
@@ -218,6 +247,9 @@ pub struct Dictionaries {
     pub verbs: Vec<VerbPattern>,
     /// Irregular verb forms.
     pub irregular: Irregulars,
+    /// Word sets for patterns (`&currency`): name (lower case, without `&`) -> its
+    /// members, each a sequence of consecutive lower-case words.
+    pub synsets: HashMap<String, Vec<Vec<String>>>,
     /// Discards.
     pub discards: Discards,
     /// Problems found while loading.
@@ -255,13 +287,17 @@ impl Dictionaries {
         let mut codes: Vec<&str> = self
             .verbs
             .iter()
-            .filter_map(|v| v.code.as_deref())
+            .flat_map(|v| v.code.iter().chain(v.paired.iter()))
+            .map(String::as_str)
             .collect();
         codes.sort_unstable();
         codes.dedup();
         let mut forms: Vec<String> = Vec::new();
-        for v in &self.verbs {
-            match &v.head {
+        let mut heads: Vec<&Head> = self.verbs.iter().map(|v| &v.head).collect();
+        heads.sort_unstable_by(|a, b| head_key(a).cmp(&head_key(b)));
+        heads.dedup();
+        for h in heads {
+            match h {
                 Head::Verb(l) => {
                     for f in crate::verbs::inflect_all(l, &self.irregular) {
                         forms.extend(f.all());
@@ -281,7 +317,12 @@ impl Dictionaries {
             groups: kind(ActorKind::Group),
             agent_phrases: self.agents.iter().map(|a| a.phrases.len()).sum(),
             verb_patterns: self.verbs.len(),
-            verb_forms: forms.len() + self.verbs.iter().filter(|v| !v.words.is_empty()).count(),
+            verb_forms: forms.len()
+                + self
+                    .verbs
+                    .iter()
+                    .filter(|v| !v.words.is_empty() || !v.before.is_empty())
+                    .count(),
             verb_codes: codes.len(),
             discards: self.discards.story.len()
                 + self.discards.sentence.len()
@@ -301,7 +342,7 @@ impl Dictionaries {
     pub fn check(&mut self) {
         let mut diags = Vec::new();
         for v in &self.verbs {
-            if let Some(c) = &v.code {
+            for c in v.code.iter().chain(v.paired.iter()) {
                 if !crate::cameo::is_valid(c) {
                     diags.push(Diagnostic {
                         severity: Severity::Error,
@@ -369,11 +410,14 @@ impl Dictionaries {
             }
         }
         for g in &self.agents {
-            if g.code.len() != 3 || !g.code.bytes().all(|b| b.is_ascii_uppercase()) {
+            if !valid_actor_code(&g.code) {
                 diags.push(Diagnostic {
                     severity: Severity::Error,
                     origin: g.origin.clone(),
-                    message: format!("agent code {:?} must be three upper-case letters", g.code),
+                    message: format!(
+                        "agent code {:?} must be upper-case letters in groups of three",
+                        g.code
+                    ),
                 });
             }
         }
@@ -396,6 +440,13 @@ impl Dictionaries {
             }
         }
         self.diagnostics.extend(diags);
+    }
+}
+
+fn head_key(h: &Head) -> (bool, &str) {
+    match h {
+        Head::Verb(v) => (false, v),
+        Head::Noun(n) => (true, n),
     }
 }
 
