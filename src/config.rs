@@ -229,6 +229,7 @@ mod key {
     pub const ASSIGNMENT_STRATEGY: &str = "[kafka] assignment_strategy";
     pub const COMPRESSION: &str = "[kafka] compression";
     pub const STATISTICS_INTERVAL_MS: &str = "[kafka] statistics_interval_ms";
+    pub const COMMIT_INTERVAL_MS: &str = "[kafka] commit_interval_ms";
     pub const CONSUMER: &str = "[kafka.consumer]";
     pub const PRODUCER: &str = "[kafka.producer]";
     pub const TEXT_FIELD: &str = "[input] text_field";
@@ -334,6 +335,8 @@ pub struct KafkaSection {
     /// How often librdkafka reports statistics (for the consumer-lag metric), in
     /// milliseconds; 0 disables them.
     pub statistics_interval_ms: u64,
+    /// How often stored offsets are committed (synchronously), in milliseconds.
+    pub commit_interval_ms: u64,
 }
 
 impl Default for KafkaSection {
@@ -350,6 +353,7 @@ impl Default for KafkaSection {
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
             statistics_interval_ms: 5000,
+            commit_interval_ms: 250,
         }
     }
 }
@@ -370,6 +374,7 @@ impl fmt::Debug for KafkaSection {
             consumer,
             producer,
             statistics_interval_ms,
+            commit_interval_ms,
         } = self;
         f.debug_struct("KafkaSection")
             .field("brokers", brokers)
@@ -383,6 +388,7 @@ impl fmt::Debug for KafkaSection {
             .field("consumer", &Redacted(consumer))
             .field("producer", &Redacted(producer))
             .field("statistics_interval_ms", statistics_interval_ms)
+            .field("commit_interval_ms", commit_interval_ms)
             .finish()
     }
 }
@@ -996,6 +1002,14 @@ impl Config {
                 key: key::STATISTICS_INTERVAL_MS,
                 value: k.statistics_interval_ms,
                 reason: "must be at most 86400000 (a day); 0 disables statistics",
+            });
+        }
+        if !(10..=60_000).contains(&k.commit_interval_ms) {
+            return Err(ConfigError::OutOfRange {
+                origin: self.origin(&[key::COMMIT_INTERVAL_MS]),
+                key: key::COMMIT_INTERVAL_MS,
+                value: k.commit_interval_ms,
+                reason: "must be between 10 and 60000 milliseconds",
             });
         }
         Ok(())
@@ -1656,6 +1670,7 @@ mod tests {
         assert_eq!(c.kafka.compression, "lz4");
         assert!(c.kafka.consumer.is_empty() && c.kafka.producer.is_empty());
         assert_eq!(c.kafka.statistics_interval_ms, 5000);
+        assert_eq!(c.kafka.commit_interval_ms, 250);
         assert_eq!(c.input.format, InputFormat::Json);
         assert_eq!(c.input.text_field, "text");
         assert_eq!(c.input.title_field, "title");
@@ -1932,6 +1947,12 @@ mod tests {
                 "[kafka]\nstatistics_interval_ms = 86400001\n",
                 &[],
                 &["[kafka] statistics_interval_ms 86400001 is out of range"],
+            ),
+            (
+                "commit interval too short",
+                "[kafka]\ncommit_interval_ms = 0\n",
+                &[],
+                &["[kafka] commit_interval_ms 0 is out of range", "between 10 and 60000"],
             ),
             (
                 "forbidden consumer property",

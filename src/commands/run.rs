@@ -174,6 +174,7 @@ pub(crate) fn worker_config(c: &Config) -> WorkerConfig {
             InputFormat::Text => PayloadFormat::Text,
         },
         drain_timeout: Duration::from_secs(c.shutdown.drain_timeout_secs),
+        commit_interval: Duration::from_millis(c.kafka.commit_interval_ms),
         output_format: c.output.format,
         output_ontology: c.output.ontology,
     }

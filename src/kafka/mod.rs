@@ -4,7 +4,7 @@
 //! Delivery: an input offset is stored for commit only after every event produced from
 //! that article (or its dead letter) is acknowledged by the broker, and only when every
 //! earlier message of the partition is done too ([`offsets::OffsetTracker`]). Stored
-//! offsets are committed every second, on partition revocation (after draining the
+//! offsets are committed every `[kafka] commit_interval_ms`, on partition revocation (after draining the
 //! revoked partitions' in-flight work) and on shutdown.
 
 pub mod offsets;

@@ -18,6 +18,8 @@ struct PartitionState {
     highest_done: Option<i64>,
     /// Highest offset already returned as storable.
     stored: Option<i64>,
+    /// Highest storable offset already taken by [`OffsetTracker::take_storable`].
+    taken: Option<i64>,
 }
 
 /// Tracks in-flight offsets of every assigned partition.
@@ -38,6 +40,7 @@ impl OffsetTracker {
         if p.stored.is_none() && p.highest_done.is_none() && p.pending.is_empty() {
             // the partition's position: nothing before `offset` is ours to store
             p.stored = Some(offset - 1);
+            p.taken = p.stored;
         }
         p.pending.insert(offset);
     }
@@ -61,6 +64,22 @@ impl OffsetTracker {
         } else {
             None
         }
+    }
+
+    /// The partitions whose storable offset advanced since the last call, with that
+    /// offset: what to hand to the consumer's offset store before a commit (one call per
+    /// partition and commit, not one per message).
+    pub fn take_storable(&mut self) -> Vec<(Tp, i64)> {
+        let mut out = Vec::new();
+        for (tp, p) in &mut self.parts {
+            if let Some(s) = p.stored {
+                if p.taken.is_none_or(|t| s > t) {
+                    p.taken = Some(s);
+                    out.push((tp.clone(), s));
+                }
+            }
+        }
+        out
     }
 
     /// Messages in flight for a partition.
@@ -123,6 +142,27 @@ mod tests {
         // a re-assignment starts afresh
         t.start(&tp(0), 7);
         assert_eq!(t.finish(&tp(0), 7), Some(7));
+    }
+
+    #[test]
+    fn storable_offsets_are_taken_once_per_advance() {
+        let mut t = OffsetTracker::new();
+        t.start(&tp(0), 10);
+        t.start(&tp(0), 11);
+        t.start(&tp(1), 3);
+        // nothing finished yet: nothing to store (the position before 10 is not ours)
+        assert!(t.take_storable().is_empty());
+        t.finish(&tp(0), 11);
+        assert!(t.take_storable().is_empty(), "11 is done but 10 is not");
+        t.finish(&tp(0), 10);
+        t.finish(&tp(1), 3);
+        let mut taken = t.take_storable();
+        taken.sort();
+        assert_eq!(taken, vec![(tp(0), 11), (tp(1), 3)]);
+        assert!(t.take_storable().is_empty(), "taken twice");
+        t.start(&tp(0), 12);
+        t.finish(&tp(0), 12);
+        assert_eq!(t.take_storable(), vec![(tp(0), 12)]);
     }
 
     #[test]

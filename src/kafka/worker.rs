@@ -69,6 +69,8 @@ pub struct WorkerConfig {
     pub format: PayloadFormat,
     /// How long to wait for in-flight work on revoke and shutdown.
     pub drain_timeout: Duration,
+    /// How often stored offsets are committed.
+    pub commit_interval: Duration,
     /// Encoding of the event messages (`[output] format`).
     pub output_format: export::Format,
     /// Event ontology of JSON event messages (`[output] ontology`).
@@ -189,6 +191,10 @@ impl ConsumerContext for Ctx {
                         .map(|(g, _)| g)
                         .unwrap_or_else(|e| e.into_inner().0);
                 }
+                // what finished goes to the offset store before the commit below
+                drop(tracker);
+                store_finished(consumer, &self.shared);
+                let mut tracker = self.shared.lock();
                 for tp in &revoked {
                     tracker.forget(tp);
                     m.remove_partition(&tp.0, tp.1);
@@ -315,13 +321,13 @@ pub async fn run(
         cfg: cfg.clone(),
         coder,
         producer: producer.clone(),
-        consumer: Some(consumer.clone()),
         shared: shared.clone(),
     });
     let permits = Arc::new(Semaphore::new(cfg.max_in_flight));
     let fatal = CancellationToken::new();
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(cfg.commit_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut bucket = cfg.rate.map(TokenBucket::new);
     let mut stop = Stop::Requested;
     let all_closed = |open: &Option<HashMap<Tp, i64>>| open.as_ref().is_some_and(HashMap::is_empty);
@@ -459,6 +465,7 @@ pub async fn run(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let deadline = deadline.unwrap_or_else(|| Instant::now() + cfg.drain_timeout);
+    store_finished(consumer.as_ref(), &shared);
     match consumer.commit_consumer_state(CommitMode::Sync) {
         Ok(()) => publish_committed(&shared),
         Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
@@ -525,7 +532,6 @@ pub async fn run_file(
         cfg: cfg.clone(),
         coder,
         producer: producer.clone(),
-        consumer: None,
         shared: shared.clone(),
     });
     let permits = Arc::new(Semaphore::new(cfg.max_in_flight));
@@ -718,8 +724,6 @@ struct Job {
     cfg: Arc<WorkerConfig>,
     coder: Arc<Coder>,
     producer: FutureProducer,
-    /// The consumer whose offsets are stored; none for a file replay.
-    consumer: Option<Arc<Consumer_>>,
     shared: Arc<Shared>,
 }
 
@@ -903,22 +907,8 @@ impl Job {
         p.done.fetch_add(1, Relaxed);
         p.bytes
             .fetch_add(msg.payload().map_or(0, <[u8]>::len) as u64, Relaxed);
-        let store = self.shared.lock().finish(&tp, offset);
-        if let (Some(o), Some(consumer)) = (store, &self.consumer) {
-            match consumer.store_offset(&tp.0, tp.1, o) {
-                Ok(()) => {
-                    self.shared
-                        .stored
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(tp.clone(), o);
-                }
-                // the partition was revoked meanwhile: the new owner re-reads it
-                Err(e) => {
-                    tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "offset not stored")
-                }
-            }
-        }
+        // the offset reaches the consumer's store at the next commit (store_finished)
+        self.shared.lock().finish(&tp, offset);
         self.shared.drained.notify_all();
         Ok(())
     }
@@ -1010,7 +1000,7 @@ fn chrono_date_of_millis(ms: i64) -> Option<chrono::NaiveDate> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
 }
 
-/// Once a second: commit the stored offsets, then publish the committed offsets and the
+/// Every commit interval: commit the stored offsets, then publish the committed offsets and the
 /// queue and in-flight gauges. The commit is synchronous so that the gauge and
 /// `demarche_errors_total{kind="commit"}` reflect the broker's answer (librdkafka does
 /// not report the result of an asynchronous manual commit without a callback). A replay
@@ -1023,6 +1013,7 @@ fn housekeeping(
     open: Option<&mut HashMap<Tp, i64>>,
 ) {
     let m = &shared.metrics;
+    store_finished(consumer, shared);
     match consumer.commit_consumer_state(CommitMode::Sync) {
         Ok(()) => publish_committed(shared),
         Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
@@ -1045,6 +1036,27 @@ fn housekeeping(
                         close_partition(open, consumer, &tp);
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Hands the offsets finished since the last call to the consumer's offset store (the
+/// last offset of each partition's finished prefix), ready for the next commit.
+fn store_finished<C: Consumer<Ctx>>(consumer: &C, shared: &Shared) {
+    let storable = shared.lock().take_storable();
+    for (tp, o) in storable {
+        match consumer.store_offset(&tp.0, tp.1, o) {
+            Ok(()) => {
+                shared
+                    .stored
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(tp, o);
+            }
+            // the partition was revoked meanwhile: the new owner re-reads it
+            Err(e) => {
+                tracing::debug!(error = %e, topic = %tp.0, partition = tp.1, "offset not stored")
             }
         }
     }
