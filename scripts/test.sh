@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
-echo "== cargo clippy"
-cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo clippy (release profile: shares the build scripts, e.g. the vendored OpenSSL, with the build below)"
+cargo clippy --release --workspace --all-targets -- -D warnings
 echo "== cargo build --release"
 cargo build --release --workspace
 
