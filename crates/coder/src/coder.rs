@@ -889,6 +889,8 @@ impl Coder {
             || (a..b)
                 .filter(|&k| t.toks[k].kind == Kind::Word)
                 .all(|k| t.toks[k].cap || t.norm(k).len() <= 3);
+        let mut scratch: Vec<u32> = Vec::new();
+        let mut cands: Vec<(u32, FormKind)> = Vec::new();
         let mut i = a;
         while i < b {
             if covered[i - a] || doc.in_dateline(i) || t.toks[i].kind != Kind::Word {
@@ -910,18 +912,14 @@ impl Coder {
                 i += 1;
                 continue;
             }
-            let cands = self.verbs.heads_at(t, i);
+            self.verbs
+                .candidates_at(t, i, a, b, &mut scratch, &mut cands);
             if cands.is_empty() {
                 i += 1;
                 continue;
             }
-            let window = self.verbs.window(t, i, b);
             let mut best: Option<(usize, usize, Trigger)> = None;
-            for &(pi, form) in cands {
-                let first = self.verbs.first_word(pi);
-                if first != crate::verbs::NO_WORD && !window.contains(&first) {
-                    continue;
-                }
+            for &(pi, form) in &cands {
                 let p = &self.dicts.verbs[pi as usize];
                 if !self.head_plausible(t, a, i, form, p) {
                     continue;

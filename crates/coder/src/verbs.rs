@@ -200,6 +200,17 @@ pub struct VerbIndex {
     set_ids: FxHashMap<Box<str>, u32>,
     /// Per word id: word-class flags (`roles::word_flags`).
     flags: Vec<u32>,
+    /// Per word id: positions in `heads[id]` of the patterns that must be tried
+    /// whatever follows the head (no words after it, or a prefix first word).
+    generic: Vec<Vec<u32>>,
+    /// (head word id, id of a token right after it) -> positions in `heads[head]` of
+    /// the patterns whose first word may start at such a token (that word, or a word
+    /// set with a member starting with it). Patterns in neither list can never match.
+    by_first: FxHashMap<(u32, u32), Vec<u32>>,
+    /// Like `by_first`, for the patterns with no words after the head but some before
+    /// it, keyed by the id of a token right before the head where their last word
+    /// before it may end.
+    by_before: FxHashMap<(u32, u32), Vec<u32>>,
 }
 
 impl VerbIndex {
@@ -275,7 +286,119 @@ impl VerbIndex {
             let id = ix.intern(w);
             ix.flags[id as usize] = *f;
         }
+        ix.index_first_words();
         ix
+    }
+
+    /// Fills `generic` and `by_first` from `heads`, `words` and `sets`.
+    fn index_first_words(&mut self) {
+        let mut generic = vec![Vec::new(); self.heads.len()];
+        let mut by_first: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+        let mut by_before: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+        let mut firsts: Vec<u32> = Vec::new();
+        for (hid, list) in self.heads.iter().enumerate() {
+            for (pos, &(pi, _)) in list.iter().enumerate() {
+                match self.words[pi as usize].first() {
+                    None => match self.before[pi as usize].last() {
+                        None | Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
+                        Some(Word::Id(id)) => by_before
+                            .entry((hid as u32, *id))
+                            .or_default()
+                            .push(pos as u32),
+                        Some(Word::Set(s)) => {
+                            firsts.clear();
+                            if let Some(members) = self.sets.get(*s as usize) {
+                                firsts.extend(members.iter().filter_map(|m| m.last().copied()));
+                            }
+                            firsts.sort_unstable();
+                            firsts.dedup();
+                            for &f in &firsts {
+                                by_before
+                                    .entry((hid as u32, f))
+                                    .or_default()
+                                    .push(pos as u32);
+                            }
+                        }
+                    },
+                    Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
+                    Some(Word::Id(id)) => by_first
+                        .entry((hid as u32, *id))
+                        .or_default()
+                        .push(pos as u32),
+                    Some(Word::Set(s)) => {
+                        // an undefined or empty set matches nothing: never a candidate
+                        firsts.clear();
+                        if let Some(members) = self.sets.get(*s as usize) {
+                            firsts.extend(members.iter().filter_map(|m| m.first().copied()));
+                        }
+                        firsts.sort_unstable();
+                        firsts.dedup();
+                        for &f in &firsts {
+                            by_first
+                                .entry((hid as u32, f))
+                                .or_default()
+                                .push(pos as u32);
+                        }
+                    }
+                }
+            }
+        }
+        self.generic = generic;
+        self.by_first = by_first;
+        self.by_before = by_before;
+    }
+
+    /// The patterns headed by token `i` that may match there, within `[start, end)`,
+    /// with the form the token has, in the order of [`Self::heads_at`]: those whose
+    /// first word after the head can start within the gap after it (or, with no words
+    /// after the head, whose last word before it can end within the gap before it).
+    /// `scratch` is reused between calls.
+    pub fn candidates_at(
+        &self,
+        t: &Tokens,
+        i: usize,
+        start: usize,
+        end: usize,
+        scratch: &mut Vec<u32>,
+        out: &mut Vec<(u32, FormKind)>,
+    ) {
+        out.clear();
+        let id = self.id(t, i);
+        let Some(list) = self.heads.get(id as usize) else {
+            return;
+        };
+        if list.is_empty() {
+            return;
+        }
+        scratch.clear();
+        scratch.extend_from_slice(&self.generic[id as usize]);
+        let window = self.window(t, i, end);
+        for (n, &w) in window.iter().enumerate() {
+            if w == NO_WORD || window[..n].contains(&w) {
+                continue;
+            }
+            if let Some(ps) = self.by_first.get(&(id, w)) {
+                scratch.extend_from_slice(ps);
+            }
+        }
+        if !self.by_before.is_empty() {
+            // the tokens `match_before` tries for the last word before the head
+            let lo = start.max(i.saturating_sub(1 + MAX_GAP));
+            for k in (lo..i).rev() {
+                let w = self.id(t, k);
+                if w != NO_WORD && !(k + 1..i).any(|j| self.id(t, j) == w) {
+                    if let Some(ps) = self.by_before.get(&(id, w)) {
+                        scratch.extend_from_slice(ps);
+                    }
+                }
+                if gap_stopper(t, k) {
+                    break;
+                }
+            }
+        }
+        scratch.sort_unstable();
+        scratch.dedup();
+        out.extend(scratch.iter().map(|&pos| list[pos as usize]));
     }
 
     fn word(&mut self, w: &crate::dictionary::PatternWord) -> Word {
