@@ -8,7 +8,7 @@ use crate::http;
 use crate::kafka::range::{Bound, PartitionRange};
 use crate::kafka::{self, Progress, Source, Stop, WorkerConfig};
 use crate::metrics::{Health, Metrics};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use demarche_coder::Coder;
 use indicatif::{ProgressBar, ProgressStyle};
 use rdkafka::config::ClientConfig;
@@ -75,6 +75,12 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     if group.trim().is_empty() {
         return Err(input("--group is empty".to_string()));
     }
+    // one client for the planning requests (metadata, watermarks, times, commits)
+    let mut cc = ClientConfig::new();
+    for (k, v) in replay_consumer_properties(&config, &group) {
+        cc.set(k, v);
+    }
+    let consumer: BaseConsumer = cc.create().context("cannot create the Kafka consumer")?;
     let plan = match &args.input_file {
         Some(path) => plan_file(path, &args.from, &args.to).map_err(|e| input(format!("{e:#}")))?,
         None => {
@@ -88,14 +94,14 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
                     )))
                 }
             };
-            let props = replay_consumer_properties(&config, &group);
-            plan_topic(&props, &topic, &args.from, &args.to, args.resume, &group)?
+            plan_topic(&consumer, &topic, &args.from, &args.to, args.resume, &group)?
         }
     };
     if !args.dry_run {
-        let props = replay_consumer_properties(&config, &group);
+        // refuse a missing output topic now rather than fail on the first event after
+        // librdkafka's metadata wait
         for t in [&config.kafka.output_topic, &config.kafka.dead_letter_topic] {
-            check_topic_exists(&props, t)?;
+            partitions_of(&consumer, t, "output")?;
         }
     }
     if args.dry_run {
@@ -129,71 +135,43 @@ fn replay_consumer_properties(config: &Config, group: &str) -> Vec<(String, Stri
         .collect()
 }
 
-/// Refuses to start when an output topic does not exist (rather than failing on the
-/// first event after librdkafka's metadata wait).
-fn check_topic_exists(props: &[(String, String)], topic: &str) -> Result<()> {
-    let mut cc = ClientConfig::new();
-    for (k, v) in props {
-        cc.set(k, v);
-    }
-    cc.set("allow.auto.create.topics", "false");
-    let consumer: BaseConsumer = cc.create().context("cannot create the Kafka consumer")?;
+/// The partition numbers of `topic`, sorted; a topic the broker does not know (or that
+/// has no partitions) is an input error naming its `role` (input or output).
+fn partitions_of(consumer: &BaseConsumer, topic: &str, role: &str) -> Result<Vec<i32>> {
     let md = consumer
         .fetch_metadata(Some(topic), PLAN_TIMEOUT)
         .with_context(|| format!("cannot read the metadata of topic {topic:?}"))?;
-    match md
+    let refuse = |why: String| -> anyhow::Error {
+        super::InputError(format!("{role} topic {topic:?}: {why} (create it first)")).into()
+    };
+    let t = md
         .topics()
         .iter()
         .find(|t| t.name() == topic)
-        .map(|t| t.error())
-    {
-        Some(None) => Ok(()),
-        Some(Some(e)) => Err(super::InputError(format!(
-            "output topic {topic:?}: {} (create it before the replay)",
-            rdkafka::error::RDKafkaErrorCode::from(e)
-        ))
-        .into()),
-        None => Err(super::InputError(format!(
-            "output topic {topic:?} is not in the broker's metadata (create it before the replay)"
-        ))
-        .into()),
+        .ok_or_else(|| refuse("not in the broker's metadata".to_string()))?;
+    if let Some(e) = t.error() {
+        return Err(refuse(
+            rdkafka::error::RDKafkaErrorCode::from(e).to_string(),
+        ));
     }
+    let mut partitions: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
+    partitions.sort_unstable();
+    if partitions.is_empty() {
+        return Err(refuse("no partitions".to_string()));
+    }
+    Ok(partitions)
 }
 
 /// Resolves the offset range of every partition of `topic` from the broker.
 fn plan_topic(
-    props: &[(String, String)],
+    consumer: &BaseConsumer,
     topic: &str,
     from: &Bound,
     to: &Bound,
     resume: bool,
     group: &str,
 ) -> Result<Plan> {
-    let mut cc = ClientConfig::new();
-    for (k, v) in props {
-        cc.set(k, v);
-    }
-    let consumer: BaseConsumer = cc.create().context("cannot create the Kafka consumer")?;
-    let md = consumer
-        .fetch_metadata(Some(topic), PLAN_TIMEOUT)
-        .with_context(|| format!("cannot read the metadata of topic {topic:?}"))?;
-    let t = md
-        .topics()
-        .iter()
-        .find(|t| t.name() == topic)
-        .ok_or_else(|| anyhow!("topic {topic:?} is not in the broker's metadata"))?;
-    if let Some(e) = t.error() {
-        let code = rdkafka::error::RDKafkaErrorCode::from(e);
-        return Err(super::InputError(format!("topic {topic:?}: {code}")).into());
-    }
-    let mut partitions: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
-    partitions.sort_unstable();
-    if partitions.is_empty() {
-        return Err(super::InputError(format!(
-            "topic {topic:?} has no partitions (does it exist?)"
-        ))
-        .into());
-    }
+    let partitions = partitions_of(consumer, topic, "input")?;
     for b in [from, to] {
         if let Bound::Offsets(m) = b {
             if let Some(p) = m.keys().find(|p| !partitions.contains(p)) {
@@ -212,8 +190,8 @@ fn plan_topic(
             .with_context(|| format!("cannot read the watermarks of {topic}/{p}"))?;
         marks.insert(p, w);
     }
-    let starts = resolve(&consumer, topic, &marks, from)?;
-    let ends = resolve(&consumer, topic, &marks, to)?;
+    let starts = resolve(consumer, topic, &marks, from)?;
+    let ends = resolve(consumer, topic, &marks, to)?;
     let mut ranges = Vec::new();
     let mut resumed = Vec::new();
     let committed = if resume {

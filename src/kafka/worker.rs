@@ -121,6 +121,17 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(metrics: Arc<Metrics>, health: Arc<Health>, drain_timeout: Duration) -> Arc<Shared> {
+        Arc::new(Shared {
+            tracker: Mutex::new(OffsetTracker::new()),
+            stored: Mutex::new(HashMap::new()),
+            drained: Condvar::new(),
+            metrics,
+            health,
+            drain_timeout,
+        })
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, OffsetTracker> {
         self.tracker.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -264,14 +275,7 @@ pub async fn run(
     health: Arc<Health>,
     shutdown: CancellationToken,
 ) -> Result<Stop> {
-    let shared = Arc::new(Shared {
-        tracker: Mutex::new(OffsetTracker::new()),
-        stored: Mutex::new(HashMap::new()),
-        drained: Condvar::new(),
-        metrics: metrics.clone(),
-        health: health.clone(),
-        drain_timeout: cfg.drain_timeout,
-    });
+    let shared = Shared::new(metrics.clone(), health.clone(), cfg.drain_timeout);
     let mut cc = ClientConfig::new();
     for (k, v) in &cfg.consumer {
         cc.set(k, v);
@@ -442,29 +446,7 @@ pub async fn run(
 
     // shut down: stop consuming, drain, store, commit, flush
     health.set_ready(false, "shutting down");
-    // a finished replay waits for all its work (a producer failure ends it as fatal);
-    // a requested shutdown waits at most the drain timeout
-    let mut deadline = (stop == Stop::Requested).then(|| Instant::now() + cfg.drain_timeout);
-    loop {
-        let pending = shared.lock().total_pending();
-        metrics.set_in_flight(pending);
-        if pending == 0 || fatal.is_cancelled() {
-            break;
-        }
-        if deadline.is_none() && shutdown.is_cancelled() {
-            stop = Stop::Requested;
-            deadline = Some(Instant::now() + cfg.drain_timeout);
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            tracing::warn!(
-                pending,
-                "drain timeout: in-flight articles will be re-delivered"
-            );
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let deadline = deadline.unwrap_or_else(|| Instant::now() + cfg.drain_timeout);
+    let deadline = drain(&shared, &fatal, &shutdown, cfg.drain_timeout, &mut stop).await;
     store_finished(consumer.as_ref(), &shared);
     match consumer.commit_consumer_state(CommitMode::Sync) {
         Ok(()) => publish_committed(&shared),
@@ -493,6 +475,40 @@ pub async fn run(
     }
 }
 
+/// Waits for the in-flight work: all of it after a finished range (a producer failure
+/// ends the wait as fatal), at most the drain timeout once shutdown is requested (also
+/// when the request comes during the wait, which turns `stop` into `Requested`).
+/// Returns the deadline the rest of the shutdown (commit, flush) keeps to.
+async fn drain(
+    shared: &Shared,
+    fatal: &CancellationToken,
+    shutdown: &CancellationToken,
+    timeout: Duration,
+    stop: &mut Stop,
+) -> Instant {
+    let mut deadline = (*stop == Stop::Requested).then(|| Instant::now() + timeout);
+    loop {
+        let pending = shared.lock().total_pending();
+        shared.metrics.set_in_flight(pending);
+        if pending == 0 || fatal.is_cancelled() {
+            break;
+        }
+        if deadline.is_none() && shutdown.is_cancelled() {
+            *stop = Stop::Requested;
+            deadline = Some(Instant::now() + timeout);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            tracing::warn!(
+                pending,
+                "drain timeout: in-flight articles will be re-delivered"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    deadline.unwrap_or_else(|| Instant::now() + timeout)
+}
+
 /// A JSONL archive to replay: lines `start..end` of `reader`, named `label`.
 pub struct FileInput {
     /// The file's contents.
@@ -518,14 +534,7 @@ pub async fn run_file(
     health: Arc<Health>,
     shutdown: CancellationToken,
 ) -> Result<Stop> {
-    let shared = Arc::new(Shared {
-        tracker: Mutex::new(OffsetTracker::new()),
-        stored: Mutex::new(HashMap::new()),
-        drained: Condvar::new(),
-        metrics: metrics.clone(),
-        health: health.clone(),
-        drain_timeout: cfg.drain_timeout,
-    });
+    let shared = Shared::new(metrics.clone(), health.clone(), cfg.drain_timeout);
     let producer = create_producer(&cfg)?;
     let cfg = Arc::new(cfg);
     let job = Arc::new(Job {
@@ -627,25 +636,11 @@ pub async fn run_file(
     if shutdown.is_cancelled() {
         stop = Stop::Requested;
     }
-    // wait for every line's outputs (or the drain timeout after a shutdown request)
-    let mut deadline: Option<Instant> = None;
-    loop {
-        let pending = shared.lock().total_pending();
-        metrics.set_in_flight(pending);
-        if pending == 0 || fatal.is_cancelled() {
-            break;
-        }
-        if deadline.is_none() && shutdown.is_cancelled() {
-            stop = Stop::Requested;
-            deadline = Some(Instant::now() + cfg.drain_timeout);
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            tracing::warn!(pending, "drain timeout: lines still in flight");
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    if let Err(e) = producer.flush(cfg.drain_timeout.max(Duration::from_secs(1))) {
+    let deadline = drain(&shared, &fatal, &shutdown, cfg.drain_timeout, &mut stop).await;
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_secs(1));
+    if let Err(e) = producer.flush(left) {
         tracing::warn!(error = %e, "producer flush incomplete");
     }
     let failure = failure.lock().unwrap_or_else(|e| e.into_inner()).take();

@@ -298,46 +298,30 @@ impl VerbIndex {
         let mut firsts: Vec<u32> = Vec::new();
         for (hid, list) in self.heads.iter().enumerate() {
             for (pos, &(pi, _)) in list.iter().enumerate() {
-                match self.words[pi as usize].first() {
-                    None => match self.before[pi as usize].last() {
-                        None | Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
-                        Some(Word::Id(id)) => by_before
-                            .entry((hid as u32, *id))
-                            .or_default()
-                            .push(pos as u32),
-                        Some(Word::Set(s)) => {
-                            firsts.clear();
-                            if let Some(members) = self.sets.get(*s as usize) {
-                                firsts.extend(members.iter().filter_map(|m| m.last().copied()));
-                            }
-                            firsts.sort_unstable();
-                            firsts.dedup();
-                            for &f in &firsts {
-                                by_before
-                                    .entry((hid as u32, f))
-                                    .or_default()
-                                    .push(pos as u32);
-                            }
-                        }
-                    },
-                    Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
-                    Some(Word::Id(id)) => by_first
-                        .entry((hid as u32, *id))
-                        .or_default()
-                        .push(pos as u32),
+                // the word that must stand next to the head: the first word after it, or
+                // (for a pattern with words only before the head) the last word before it
+                let (word, after) = match self.words[pi as usize].first() {
+                    Some(w) => (Some(w), true),
+                    None => (self.before[pi as usize].last(), false),
+                };
+                let index = if after { &mut by_first } else { &mut by_before };
+                match word {
+                    None | Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
+                    Some(Word::Id(id)) => {
+                        index.entry((hid as u32, *id)).or_default().push(pos as u32)
+                    }
                     Some(Word::Set(s)) => {
                         // an undefined or empty set matches nothing: never a candidate
                         firsts.clear();
                         if let Some(members) = self.sets.get(*s as usize) {
-                            firsts.extend(members.iter().filter_map(|m| m.first().copied()));
+                            let edge =
+                                |m: &Vec<u32>| if after { m.first() } else { m.last() }.copied();
+                            firsts.extend(members.iter().filter_map(edge));
                         }
                         firsts.sort_unstable();
                         firsts.dedup();
                         for &f in &firsts {
-                            by_first
-                                .entry((hid as u32, f))
-                                .or_default()
-                                .push(pos as u32);
+                            index.entry((hid as u32, f)).or_default().push(pos as u32);
                         }
                     }
                 }
