@@ -53,6 +53,24 @@ pub enum DecodeError {
     /// `id` is neither a string nor a number.
     #[error("field `id` must be a string or a number, found {0}")]
     BadId(&'static str),
+    /// The coder failed on the article (a bug; the panic message is kept).
+    #[error("the coder failed on this article: {0}")]
+    Coding(String),
+}
+
+/// Runs the coder on one article, turning a panic into an error: a bug the article
+/// triggers must not stop a worker (it would fail again on every restart) or a batch
+/// run. The panic's message is returned.
+pub fn code_guarded<T>(code: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(code)).map_err(|p| {
+        if let Some(s) = p.downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = p.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "panic".to_string()
+        }
+    })
 }
 
 /// Decodes one article from a JSON object. `fallback_id` gives the id when the object
@@ -151,6 +169,19 @@ fn type_name(v: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_panicking_coder_becomes_an_error_with_its_message() {
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let word = String::from("boom");
+        let r: Result<u8, String> = super::code_guarded(|| panic!("coder {word}"));
+        let s: Result<u8, String> = super::code_guarded(|| std::panic::panic_any(7u32));
+        std::panic::set_hook(quiet);
+        assert_eq!(r, Err("coder boom".to_string()));
+        assert_eq!(s, Err("panic".to_string()));
+        assert_eq!(super::code_guarded(|| 3), Ok(3));
+    }
+
     use super::*;
 
     fn decode(line: &str) -> Result<Decoded, DecodeError> {

@@ -22,7 +22,7 @@
 //! | `demarche_coding_seconds` | histogram | | Time the coder spent on one article (buckets 50 µs .. 1 s). |
 //! | `demarche_events_per_article` | histogram | | Events coded from one article (buckets 0 .. 100). |
 //! | `demarche_articles_without_events_total` | counter | | Coded articles that yielded no event. |
-//! | `demarche_articles_dead_lettered_total` | counter | `reason` | Articles sent to the dead-letter topic; `reason` is `decode`, `schema`, `too_large`, `encoding` or `unsupported_language` (the dead-letter header value). |
+//! | `demarche_articles_dead_lettered_total` | counter | `reason` | Articles sent to the dead-letter topic; `reason` is `decode`, `schema`, `too_large`, `encoding`, `unsupported_language` or `coding_failed` (the dead-letter header value). |
 //! | `demarche_events_produced_total` | counter | `root`, `quad_class` | Events produced to the output topic and acknowledged; `root` is the CAMEO root `01`..`20`, `quad_class` is `1`..`4`; anything else is `other`. |
 //! | `demarche_end_to_end_latency_seconds` | histogram | | From the input message timestamp to the acknowledgement of the produced events (buckets 1 ms .. 5 min). |
 //! | `demarche_in_flight_articles` | gauge | | Articles consumed but not yet finished (coded, produced and acknowledged, or dead-lettered). |
@@ -76,30 +76,34 @@ const OTHER: &str = "other";
 /// dead-letter message's reason header (the wire contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeadLetterReason {
-    /// The payload is not valid JSON (or not UTF-8).
+    /// The payload is not valid JSON.
     Decode,
     /// Valid JSON that does not match the article schema.
     Schema,
     /// The article exceeds the configured size limit.
     TooLarge,
-    /// The produced events could not be encoded.
+    /// The payload is not UTF-8 text.
     Encoding,
     /// The article's language is not one the coder handles.
     UnsupportedLanguage,
+    /// The coder failed on the article (a bug, reported with the panic's message);
+    /// also counted in `demarche_errors_total{kind="coding"}`.
+    CodingFailed,
 }
 
 impl DeadLetterReason {
     /// Every reason, in declaration order.
-    pub const ALL: [DeadLetterReason; 5] = [
+    pub const ALL: [DeadLetterReason; 6] = [
         DeadLetterReason::Decode,
         DeadLetterReason::Schema,
         DeadLetterReason::TooLarge,
         DeadLetterReason::Encoding,
         DeadLetterReason::UnsupportedLanguage,
+        DeadLetterReason::CodingFailed,
     ];
 
     /// The label and header value: `decode`, `schema`, `too_large`, `encoding`,
-    /// `unsupported_language`.
+    /// `unsupported_language`, `coding_failed`.
     pub fn as_str(self) -> &'static str {
         match self {
             DeadLetterReason::Decode => "decode",
@@ -107,6 +111,7 @@ impl DeadLetterReason {
             DeadLetterReason::TooLarge => "too_large",
             DeadLetterReason::Encoding => "encoding",
             DeadLetterReason::UnsupportedLanguage => "unsupported_language",
+            DeadLetterReason::CodingFailed => "coding_failed",
         }
     }
 }

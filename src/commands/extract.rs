@@ -8,7 +8,7 @@
 use super::{load_coder, open_input, open_output, thread_pool, Input, InputError};
 use crate::cli::ExtractArgs;
 use crate::export;
-use crate::message::{decode_article, DecodeError, DecodeOptions};
+use crate::message::{code_guarded, decode_article, DecodeError, DecodeOptions};
 use anyhow::{anyhow, Context, Result};
 use demarche_coder::{Coder, Event};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -222,17 +222,20 @@ fn code_line(
     line: usize,
     bytes: &[u8],
 ) -> Outcome {
-    let result = decode_article(bytes, opts, || line.to_string()).map(|d| {
-        let (events, explanation) = if explain {
-            coder.explain(&d.article)
-        } else {
-            (coder.code(&d.article), Vec::new())
-        };
-        CodedArticle {
+    let result = decode_article(bytes, opts, || line.to_string()).and_then(|d| {
+        let (events, explanation) = code_guarded(|| {
+            if explain {
+                coder.explain(&d.article)
+            } else {
+                (coder.code(&d.article), Vec::new())
+            }
+        })
+        .map_err(DecodeError::Coding)?;
+        Ok(CodedArticle {
             events,
             warnings: d.warnings,
             explanation,
-        }
+        })
     });
     Outcome { line, result }
 }

@@ -247,7 +247,7 @@ pub fn score_records(
     for r in records {
         let mut article = Article::new(&r.id, &r.text);
         article.published_at = r.date;
-        let coded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| coder.code(&article)));
+        let coded = crate::message::code_guarded(|| coder.code(&article));
         let produced: BTreeSet<Expected> = match coded {
             Ok(events) => events
                 .iter()

@@ -4,7 +4,7 @@
 use super::offsets::{OffsetTracker, Tp};
 use super::range::{PartitionRange, TokenBucket};
 use crate::export;
-use crate::message::{decode_article, DecodeError, DecodeOptions};
+use crate::message::{code_guarded, decode_article, DecodeError, DecodeOptions};
 use crate::metrics::{DeadLetterReason, ErrorKind, Health, Metrics, RebalanceKind};
 use anyhow::{anyhow, Context as _, Result};
 use demarche_coder::{Article, Coder, Event};
@@ -833,6 +833,9 @@ impl Job {
                 }
             }
             Outcome::DeadLetter(reason, message) => {
+                if reason == DeadLetterReason::CodingFailed {
+                    m.error(ErrorKind::Coding);
+                }
                 let ts = ts_ms.map(|t| t.to_string()).unwrap_or_default();
                 let part = tp.1.to_string();
                 let off = offset.to_string();
@@ -986,8 +989,16 @@ fn code_payload(
         article.published_at = ts_ms.and_then(chrono_date_of_millis);
     }
     let started = Instant::now();
-    let events = coder.code(&article);
-    Outcome::Events(events, started.elapsed().as_secs_f64())
+    match code_guarded(|| coder.code(&article)) {
+        Ok(events) => Outcome::Events(events, started.elapsed().as_secs_f64()),
+        Err(panic) => {
+            tracing::error!(article = %article.id, error = %panic, "the coder failed on an article; it goes to the dead-letter topic");
+            Outcome::DeadLetter(
+                DeadLetterReason::CodingFailed,
+                format!("the coder failed on this article: {panic}"),
+            )
+        }
+    }
 }
 
 /// The UTC calendar date of a Kafka timestamp.
