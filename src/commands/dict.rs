@@ -74,7 +74,8 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
                 (format!("{} agents", d.agents.len()), dropped)
             }
             FileKind::Verbs | FileKind::Irregular => {
-                let t = own::write_verbs(&d.verbs, &d.synsets);
+                let t = own::write_verbs(&d.verbs, &d.synsets)
+                    + &own::write_transformations(&d.transformations);
                 written.push((format!("verbs/{:02}-{stem}.txt", i + 1), header + &t));
                 let n_irr = d.irregular.len();
                 for (lemma, forms) in d.irregular {
@@ -86,7 +87,11 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
                     }
                 }
                 (
-                    format!("{} verb patterns, {n_irr} irregular verbs", d.verbs.len()),
+                    format!(
+                        "{} verb patterns, {} transformations, {n_irr} irregular verbs",
+                        d.verbs.len(),
+                        d.transformations.len()
+                    ),
                     0,
                 )
             }

@@ -533,7 +533,22 @@ impl Coder {
             }
         }
 
+        // verb transformations: an act in the clause of a reporting or wanting verb may
+        // replace both ("X claimed it attacked Y": X 015 Y); an act governed away above
+        // is coded only through a transformation
+        let governor = self.transform_governors(t, a, &triggers, &mentions);
+        let mut only_transformed = vec![false; triggers.len()];
+        for k in 0..triggers.len() {
+            if governor[k].is_some() && suppressed[k] {
+                (suppressed[k], only_transformed[k]) = (false, true);
+            }
+        }
+        // the outer verbs a transformation consumed, and where each trigger's
+        // candidates start in `out` (to take the consumed ones back)
+        let mut consumed: Vec<usize> = Vec::new();
+        let mut starts: Vec<usize> = Vec::with_capacity(triggers.len() + 1);
         for (k, tr) in triggers.iter().enumerate() {
+            starts.push(out.len());
             if suppressed[k] {
                 if let Some(trc) = ctx.trace.as_mut() {
                     trc.push(format!(
@@ -703,6 +718,43 @@ impl Coder {
                     name(tgt_idx)
                 ));
             }
+            if let Some((j, object)) = governor[k] {
+                let date = nearest_date(&sdates, tr.head).or(anchor);
+                let clause = (object.or(src_idx), tgt_idx, code.as_str());
+                let done = (!obligation)
+                    .then(|| {
+                        self.transformed(
+                            doc,
+                            a,
+                            &triggers,
+                            (j, k),
+                            &mentions,
+                            &groups,
+                            &verbish,
+                            clause,
+                            &sref,
+                            date,
+                        )
+                    })
+                    .flatten();
+                if let Some((mut cands, why)) = done {
+                    if let Some(trc) = ctx.trace.as_mut() {
+                        trc.push(format!(
+                            "  {:?} in the clause of {:?}: transformation {} ({})",
+                            span_text(doc, tr.head, tr.last),
+                            span_text(doc, triggers[j].head, triggers[j].last),
+                            why.to_line(),
+                            why.origin
+                        ));
+                    }
+                    out.append(&mut cands);
+                    consumed.push(j);
+                    continue;
+                }
+                if only_transformed[k] {
+                    continue;
+                }
+            }
             let Some(si) = src_idx else {
                 continue;
             };
@@ -831,7 +883,168 @@ impl Coder {
                 }
             }
         }
+        starts.push(out.len());
+        consumed.sort_unstable();
+        consumed.dedup();
+        for &j in consumed.iter().rev() {
+            out.drain(starts[j]..starts[j + 1]);
+        }
         self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+    }
+
+    /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
+    /// ("X claimed (that) Y attacked Z", "X wants (Y) to attack Z", "X attempted to kill
+    /// Z"), when some transformation fits the two verbs; with the clause's subject when it
+    /// is the outer verb's object ("wants Putin to attack").
+    fn transform_governors(
+        &self,
+        t: &Tokens,
+        a: usize,
+        triggers: &[Trigger],
+        ms: &[Mention],
+    ) -> Vec<Option<(usize, Option<usize>)>> {
+        let mut out = vec![None; triggers.len()];
+        if self.dicts.transformations.is_empty() {
+            return out;
+        }
+        let verb_trigger =
+            |o: &Trigger, at: usize| o.form != FormKind::Noun && (o.last == at || o.head == at);
+        let in_mention = |x: usize| ms.iter().any(|m| m.first <= x && x <= m.last);
+        for (k, inner) in triggers.iter().enumerate() {
+            let icode = self.dicts.verbs[inner.pattern as usize].code.as_deref();
+            if inner.form == FormKind::Noun || icode.is_none() {
+                continue;
+            }
+            let found = if let Some(to) = infinitive_to(t, a, inner.head) {
+                // "wants (Putin) to attack": the verb before "to", or before its object
+                let mut g = to;
+                while g > a && ADVERBS.at(t, g - 1) {
+                    g -= 1;
+                }
+                let object = (g > a)
+                    .then(|| ms.iter().position(|m| m.last == g - 1 && m.resolved()))
+                    .flatten();
+                let mut at = object.map(|mi| ms[mi].first).unwrap_or(g);
+                while object.is_some() && at > a && DETERMINERS.at(t, at - 1) {
+                    at -= 1;
+                }
+                (at > a)
+                    .then(|| triggers[..k].iter().rposition(|o| verb_trigger(o, at - 1)))
+                    .flatten()
+                    .map(|j| (j, object))
+            } else {
+                // "claimed (that) they had attacked": the clause holds only its subject,
+                // auxiliaries and adverbs before its verb
+                triggers[..k]
+                    .iter()
+                    .rposition(|o| o.form != FormKind::Noun && o.last < inner.head)
+                    .filter(|&j| {
+                        let mut i = triggers[j].last + 1;
+                        if i < inner.head && t.norm(i) == "that" {
+                            i += 1;
+                        }
+                        let has_subject = (i..inner.head).any(|x| ms.iter().any(|m| m.first == x));
+                        has_subject
+                            && inner.head - i <= 10
+                            && (i..inner.head).all(|x| {
+                                in_mention(x)
+                                    || AUXILIARIES.at(t, x)
+                                    || ADVERBS.at(t, x)
+                                    || DETERMINERS.at(t, x)
+                            })
+                    })
+                    .map(|j| (j, None))
+            };
+            let Some((j, object)) = found else {
+                continue;
+            };
+            let opat = &self.dicts.verbs[triggers[j].pattern as usize];
+            let lemma = match &opat.head {
+                Head::Verb(l) => Some(l.as_str()),
+                Head::Noun(_) => None,
+            };
+            let fits = self.dicts.transformations.iter().any(|x| {
+                x.outer.matches(opat.code.as_deref(), lemma) && x.inner.matches(icode, None)
+            });
+            if fits {
+                out[k] = Some((j, object));
+            }
+        }
+        out
+    }
+
+    /// The events of the most specific transformation that applies to the outer trigger `j` and
+    /// the act of trigger `k` in its clause (source, target, code as the coder would code
+    /// it), with that transformation. Actors are compared by code; coordinated actors
+    /// ("Obama and Putin said they ...") are one role, and each gets its event.
+    #[allow(clippy::too_many_arguments)]
+    fn transformed(
+        &self,
+        doc: &Document,
+        a: usize,
+        triggers: &[Trigger],
+        (j, k): (usize, usize),
+        ms: &[Mention],
+        groups: &[usize],
+        verbish: &[bool],
+        (src, tgt, code): (Option<usize>, Option<usize>, &str),
+        sref: &SentenceRef,
+        date: Option<NaiveDate>,
+    ) -> Option<(Vec<Candidate>, &crate::dictionary::Transformation)> {
+        let t = &doc.tokens;
+        let (outer, inner) = (&triggers[j], &triggers[k]);
+        let (opat, ipat) = (
+            &self.dicts.verbs[outer.pattern as usize],
+            &self.dicts.verbs[inner.pattern as usize],
+        );
+        // a denied act is no claim of it; "received from" reverses the roles
+        if ipat.reverse || negated(t, a, inner.head) {
+            return None;
+        }
+        let inner_code = ipat.code.as_deref()?;
+        let lemma = match &opat.head {
+            Head::Verb(l) => Some(l.as_str()),
+            Head::Noun(_) => None,
+        };
+        let subj = subject(t, ms, verbish, a, outer.head, false)?;
+        let role = |x: Option<usize>| x.map(|i| expand(groups, i, ms)).unwrap_or_default();
+        let roles = [Some(subj), src, tgt].map(role);
+        let codes = |r: &[usize]| r.iter().map(|&i| ms[i].code.as_str()).collect::<Vec<_>>();
+        let (s, o, i) = (codes(&roles[0]), codes(&roles[1]), codes(&roles[2]));
+        let (_, x, (sources, targets, code)) = self
+            .dicts
+            .transformations
+            .iter()
+            .enumerate()
+            .filter_map(|(n, x)| {
+                x.apply(opat.code.as_deref(), lemma, &s, inner_code, &o, &i, code)
+                    .map(|r| ((x.specificity(), std::cmp::Reverse(n)), x, r))
+            })
+            .max_by(|p, q| p.0.cmp(&q.0))?;
+        // back from codes to mentions
+        let mention = |c: &str| roles.iter().flatten().copied().find(|&m| ms[m].code == c);
+        let actor = |m: usize| (ms[m].code.clone(), span_text(doc, ms[m].first, ms[m].last));
+        let mut cands = Vec::new();
+        for sc in &sources {
+            for tc in &targets {
+                let (Some(sm), Some(tm)) = (mention(sc), mention(tc)) else {
+                    continue;
+                };
+                if sc == tc {
+                    continue;
+                }
+                cands.push(Candidate {
+                    source: actor(sm),
+                    target: Some(actor(tm)),
+                    code: code.clone(),
+                    action_text: span_text(doc, outer.head, inner.last),
+                    date,
+                    sentence: sref.clone(),
+                    strength: ipat.words.len() as i32 + 2,
+                });
+            }
+        }
+        (!cands.is_empty()).then_some((cands, x))
     }
 
     /// Remembers a sentence's mentions for the next ones: nouns they modify (definite

@@ -8,6 +8,9 @@
 
 pub mod own;
 pub mod petrarch;
+pub mod transform;
+
+pub use transform::Transformation;
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -252,6 +255,9 @@ pub struct Dictionaries {
     pub synsets: HashMap<String, Vec<Vec<String>>>,
     /// Discards.
     pub discards: Discards,
+    /// Verb transformations (reported, claimed, wanted, attempted acts), in file order
+    /// (the most specific that applies wins, then the first).
+    pub transformations: Vec<Transformation>,
     /// Problems found while loading.
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -336,6 +336,11 @@ fn verb_line(d: &mut Dictionaries, line: &str, o: &Origin) -> Result<(), String>
     if line.starts_with('&') {
         return synset_line(d, line);
     }
+    if let Some(body) = line.strip_prefix('~') {
+        let t = super::transform::parse_own(body, o)?;
+        d.transformations.push(t);
+        return Ok(());
+    }
     let (code, pats) = line
         .split_once(':')
         .ok_or_else(|| "expected `CODE: pattern | pattern ...`".to_string())?;
@@ -638,6 +643,17 @@ pub fn write_verbs(
         write_origin(&mut out, &v.origin, &mut last);
         let _ = writeln!(out, "{code}: {}", pats.join(" | "));
         i = j;
+    }
+    out
+}
+
+/// Writes verb transformations as lines of a `verbs/*.txt` file.
+pub fn write_transformations(ts: &[super::Transformation]) -> String {
+    let mut out = String::new();
+    let mut last = String::new();
+    for t in ts {
+        write_origin(&mut out, &t.origin, &mut last);
+        let _ = writeln!(out, "{}", t.to_line());
     }
     out
 }

@@ -23,9 +23,10 @@
 //! line number and reason, and the rest of the file still loads. It never panics.
 
 use super::own::FileKind;
+use super::transform::{self, VerbRef};
 use super::{
     Actor, ActorKind, Agent, DatedCode, Diagnostic, Dictionaries, Head, IrregularForms, Origin,
-    PatternWord, Severity, VerbPattern,
+    PatternWord, Severity, Transformation, VerbPattern,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -194,6 +195,7 @@ impl Loader<'_> {
         let mut patterns: Vec<BlockPattern> = Vec::new();
         let mut block: Option<(Codes, usize)> = None;
         let mut in_synset = false;
+        let mut transforms: Vec<(usize, String)> = Vec::new();
         for (n, line) in lines {
             let n = *n;
             if line.starts_with('&') {
@@ -214,10 +216,8 @@ impl Loader<'_> {
                     }
                 }
             } else if line.starts_with('~') {
-                self.skip(
-                    n,
-                    "verb transformations (`~`) are not supported: the clause analysis decides reported and intended acts".into(),
-                );
+                // resolved once every verb of the file is known
+                transforms.push((n, line.clone()));
             } else if let Some(p) = line.strip_prefix('-') {
                 if block.is_none() {
                     self.skip(n, "a pattern outside a `--- VERB [CODE] ---` block".into());
@@ -245,6 +245,89 @@ impl Loader<'_> {
             }
         }
         self.flush_block(&mut verbs, &mut patterns);
+        for (n, line) in transforms {
+            match self.transformation(&line, n) {
+                Ok(t) => self.d.transformations.push(t),
+                Err(e) => self.skip(n, e),
+            }
+        }
+    }
+
+    /// A verb transformation `~ a (a b ATTACK) SAY = a b 015`: the outer verb `SAY` with
+    /// subject `a` takes a clause whose act `ATTACK` has source `a` and target `b`; the
+    /// pair becomes the event `a 015 b`. As in PETRARCH-2, a verb name stands for the code
+    /// of that verb in this file (its own `[CODE]`, else its block's), matched with every
+    /// code below it; `Q` is any act (and its code). A named verb without a code
+    /// (`ATTEMPT`, `[---]`) stands for itself, by lemma (PETRARCH would match any uncoded
+    /// verb).
+    fn transformation(&self, line: &str, n: usize) -> Result<Transformation, String> {
+        const FORM: &str = "expected `~ a (SOURCE TARGET VERB) VERB = SOURCE TARGET CODE`";
+        let body = line.trim_start_matches('~');
+        let (lhs, rhs) = body.split_once('=').ok_or(FORM)?;
+        let spaced = lhs.replace('(', " ( ").replace(')', " ) ");
+        let l: Vec<&str> = spaced.split_whitespace().collect();
+        let r: Vec<&str> = rhs.split_whitespace().collect();
+        if l.iter().filter(|w| **w == "(").count() > 1 {
+            return Err("nested clauses in a transformation are not supported".into());
+        }
+        let [subj, "(", src, tgt, inner, ")", outer] = l[..] else {
+            return Err(format!("{FORM}, got {:?}", lhs.trim()));
+        };
+        let [rs, rt, code] = r[..] else {
+            return Err(format!("{FORM}: the result is `SOURCE TARGET CODE`"));
+        };
+        let verb = |name: &str| -> Result<VerbRef, String> {
+            if name == "Q" {
+                return Ok(VerbRef::Any);
+            }
+            if name.contains('_') {
+                return Err(format!(
+                    "combined verbs ({name}) are not supported in transformations"
+                ));
+            }
+            let lemma = name.to_lowercase();
+            let found = self.d.verbs.iter().find(|v| {
+                v.origin.file == self.file
+                    && v.before.is_empty()
+                    && v.words.is_empty()
+                    && v.head == Head::Verb(lemma.clone())
+            });
+            match found {
+                Some(v) => Ok(match &v.code {
+                    Some(c) => VerbRef::Code(c.clone()),
+                    None => VerbRef::Lemmas(vec![lemma]),
+                }),
+                None => Err(format!(
+                    "the transformation names {name:?}, which is not a verb of this file"
+                )),
+            }
+        };
+        let inner = verb(inner)?;
+        if matches!(inner, VerbRef::Lemmas(_)) {
+            return Err(format!(
+                "the embedded verb {:?} codes nothing, so no act can match it",
+                l[4]
+            ));
+        }
+        let t = Transformation {
+            subject: transform::var(subj)?,
+            outer: verb(outer)?,
+            inner_source: transform::parse_slot(src)?,
+            inner,
+            inner_target: transform::parse_slot(tgt)?,
+            source: transform::var(rs)?,
+            target: transform::var(rt)?,
+            code: match code {
+                "Q" => None,
+                c if c.len() >= 3 && c.len() <= 4 && c.bytes().all(|b| b.is_ascii_digit()) => {
+                    Some(c.to_string())
+                }
+                c => return Err(format!("bad result code {c:?}: 3 or 4 digits, or Q")),
+            },
+            origin: self.origin(n),
+        };
+        transform::validate(&t)?;
+        Ok(t)
     }
 
     /// Every `&LABEL` with its members (each a list of words), embedded synsets
@@ -1277,6 +1360,8 @@ mod tests {
             .iter()
             .filter(|x| x.severity == Severity::Skipped)
             .map(|x| x.origin.line)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect()
     }
 
@@ -1427,6 +1512,50 @@ mod tests {
             .iter()
             .all(|x| x.origin.file == "p.txt" && !x.message.is_empty()));
         assert_eq!(pat(&d, "bad").code.as_deref(), Some("010"));
+    }
+
+    #[test]
+    fn transformations_resolve_verb_names_and_report_bad_lines() {
+        let text = "--- EXPLAIN [010] ---\nSAY {SAID SAYS SAYING}\nCLARIFY [040]\n--- FIGHT [190] ---\nATTACK\n--- TRY [---] ---\nATTEMPT\n--- KILL [186] ---\nASSASSINATE\n\n\
+~ a (a b ATTACK) SAY = a b 015\n\
+~ a (b . ATTACK ) CLARIFY = a b 112\n\
+~ a (a b Q) SAY = a b Q\n\
+~ a (_ b ASSASSINATE) ATTEMPT = a b 185\n\
+~ a (a b ATTACK) SAY a b 015\n\
+~ a a b ATTACK SAY = a b 015\n\
+~ a (a b ATTACK) SHOUT = a b 015\n\
+~ a (a b WILL_ATTACK) SAY = a b 138\n\
+~ a (a b ATTACK) SAY = a c 015\n\
+~ a (a b ATTACK) SAY = a b 15\n\
+~ a (a b ATTACK) SAY = a b Q\n\
+~ a (a (b c ATTACK) SAY) SAY = a c 015\n\
+~ a (a b ATTEMPT) SAY = a b 015\n\
+~ A (a b ATTACK) SAY = a b 015\n\
+~ a (a b ATTACK) SAY = a b 999\n";
+        let d = load_str(FileKind::Verbs, text);
+        let ts = &d.transformations;
+        assert_eq!(ts.len(), 4, "{ts:?}");
+        assert_eq!(ts[0].to_line(), "~ a 010 (a 190 b) => a 015 b");
+        assert_eq!(ts[0].origin.line, 11);
+        // a verb's own code wins over its block's
+        assert_eq!(ts[1].to_line(), "~ a 040 (b 190 .) => a 112 b");
+        assert_eq!(ts[2].to_line(), "~ a 010 (a * b) => a * b");
+        // a verb that codes nothing stands for itself
+        assert_eq!(ts[3].to_line(), "~ a attempt (_ 186 b) => a 185 b");
+        assert_eq!(skipped_lines(&d), (15..=25).collect::<Vec<_>>());
+        let why = |line: usize| {
+            d.diagnostics
+                .iter()
+                .find(|x| x.origin.line == line)
+                .map(|x| x.message.clone())
+                .unwrap()
+        };
+        assert!(why(17).contains("not a verb of this file"), "{}", why(17));
+        assert!(why(18).contains("combined verbs"), "{}", why(18));
+        assert!(why(19).contains("does not"), "{}", why(19));
+        assert!(why(22).contains("nested"), "{}", why(22));
+        assert!(why(23).contains("codes nothing"), "{}", why(23));
+        assert!(why(25).contains("unknown CAMEO"), "{}", why(25));
     }
 
     #[test]
