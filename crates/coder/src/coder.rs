@@ -1722,16 +1722,31 @@ fn compose(owner: &str, agent: &str) -> String {
 
 /// Stable event id: FNV-1a (two 64-bit lanes) of article id, source, code, target, date.
 pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &str) -> String {
-    let key = format!("{article}\u{1f}{source}\u{1f}{code}\u{1f}{target}\u{1f}{date}");
+    // the fields joined by U+001F, hashed without building the joined string
     let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
     let mut h2: u64 = 0x6c62_272e_07bb_0142;
-    for b in key.bytes() {
-        h1 ^= b as u64;
-        h1 = h1.wrapping_mul(0x0000_0100_0000_01b3);
-        h2 ^= b as u64;
-        h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+    let parts = [article, source, code, target, date];
+    for (k, part) in parts.iter().enumerate() {
+        let sep: &[u8] = if k == 0 { b"" } else { b"\x1f" };
+        for &b in sep.iter().chain(part.as_bytes()) {
+            h1 ^= b as u64;
+            h1 = h1.wrapping_mul(0x0000_0100_0000_01b3);
+            h2 ^= b as u64;
+            h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+        }
     }
-    format!("{h1:016x}{h2:016x}")
+    let mut id = String::with_capacity(32);
+    for h in [h1, h2] {
+        for shift in (0..16).rev() {
+            let nibble = ((h >> (shift * 4)) & 0xf) as u8;
+            id.push(char::from(if nibble < 10 {
+                b'0' + nibble
+            } else {
+                b'a' + nibble - 10
+            }));
+        }
+    }
+    id
 }
 
 /// International actor prefixes: no country part.

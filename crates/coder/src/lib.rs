@@ -3,7 +3,7 @@
 //! A dictionary-driven political event coder: raw English news text in, CAMEO events
 //! out (who did what to whom, when). No parser, no model, no I/O beyond reading
 //! dictionaries: text is cleaned and tokenised with byte offsets, actor phrases are
-//! found with one Aho-Corasick automaton, verb patterns at their heads, and a shallow
+//! found with one trie of word ids, verb patterns at their heads, and a shallow
 //! clause analysis assigns source and target (passive voice, coordination, reported
 //! speech, negation, intent, pronouns, definite descriptions).
 //!

@@ -211,6 +211,11 @@ pub struct VerbIndex {
     /// it, keyed by the id of a token right before the head where their last word
     /// before it may end.
     by_before: FxHashMap<(u32, u32), Vec<u32>>,
+    /// (word set, word id) -> indices into the set's members (in their order) of the
+    /// members starting with that word: only those can match at a token.
+    set_first: FxHashMap<(u32, u32), Vec<u32>>,
+    /// Like `set_first`, for the members ending with that word.
+    set_last: FxHashMap<(u32, u32), Vec<u32>>,
 }
 
 impl VerbIndex {
@@ -330,6 +335,15 @@ impl VerbIndex {
         self.generic = generic;
         self.by_first = by_first;
         self.by_before = by_before;
+        for (si, members) in self.sets.iter().enumerate() {
+            for (mi, m) in members.iter().enumerate() {
+                if let (Some(&f), Some(&l)) = (m.first(), m.last()) {
+                    let key = |w| (si as u32, w);
+                    self.set_first.entry(key(f)).or_default().push(mi as u32);
+                    self.set_last.entry(key(l)).or_default().push(mi as u32);
+                }
+            }
+        }
     }
 
     /// The patterns headed by token `i` that may match there, within `[start, end)`,
@@ -479,11 +493,17 @@ impl VerbIndex {
         match w {
             Word::Id(id) => (self.id(t, k) == *id).then_some(k),
             Word::Prefix(p) => t.norm(k).starts_with(&**p).then_some(k),
-            Word::Set(s) => self.sets.get(*s as usize)?.iter().find_map(|m| {
-                let last = k + m.len() - 1;
-                (last < end && m.iter().enumerate().all(|(j, id)| self.id(t, k + j) == *id))
-                    .then_some(last)
-            }),
+            Word::Set(s) => {
+                // only the members starting with this token's word, in member order
+                let members = self.sets.get(*s as usize)?;
+                let cands = self.set_first.get(&(*s, self.id(t, k)))?;
+                cands.iter().find_map(|&mi| {
+                    let m = &members[mi as usize];
+                    let last = k + m.len() - 1;
+                    (last < end && m.iter().enumerate().all(|(j, id)| self.id(t, k + j) == *id))
+                        .then_some(last)
+                })
+            }
         }
     }
 
@@ -491,14 +511,20 @@ impl VerbIndex {
     /// first token it covers.
     fn word_ending_at(&self, w: &Word, t: &Tokens, k: usize, start: usize) -> Option<usize> {
         match w {
-            Word::Set(s) => self.sets.get(*s as usize)?.iter().find_map(|m| {
-                let first = (k + 1).checked_sub(m.len())?;
-                (first >= start
-                    && m.iter()
-                        .enumerate()
-                        .all(|(j, id)| self.id(t, first + j) == *id))
-                .then_some(first)
-            }),
+            Word::Set(s) => {
+                // only the members ending with this token's word, in member order
+                let members = self.sets.get(*s as usize)?;
+                let cands = self.set_last.get(&(*s, self.id(t, k)))?;
+                cands.iter().find_map(|&mi| {
+                    let m = &members[mi as usize];
+                    let first = (k + 1).checked_sub(m.len())?;
+                    (first >= start
+                        && m.iter()
+                            .enumerate()
+                            .all(|(j, id)| self.id(t, first + j) == *id))
+                    .then_some(first)
+                })
+            }
             _ => self.word_at(w, t, k, k + 1),
         }
     }

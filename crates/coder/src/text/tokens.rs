@@ -154,6 +154,13 @@ pub fn tokenize(text: &str) -> Tokens {
             let mut j = i + c.len_utf8();
             let mut has_dot = false;
             while j < text.len() {
+                // ASCII letters and digits in one tight loop
+                while b.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+                    j += 1;
+                }
+                if j >= text.len() {
+                    break;
+                }
                 let d = char_at(text, j);
                 if is_word_char(d) {
                     j += d.len_utf8();
