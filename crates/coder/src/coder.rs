@@ -592,7 +592,8 @@ impl Coder {
                 (who, Some(whom))
             } else if passive {
                 let by = by_agent(t, &mentions, tr.last, b);
-                let subj = subject(t, &mentions, &verbish, a, tr.head, false);
+                let subj = subject(t, &mentions, &verbish, a, tr.head, false)
+                    .or_else(|| passive_subject_mention(t, &mentions, a, tr.head));
                 let instrument = || {
                     triggers
                         .iter()
@@ -1158,6 +1159,14 @@ impl Coder {
                     }
                 }
             }
+            // a passive participle: the pattern's object may be the passive's subject and
+            // its subject the `by` phrase ("evidence was presented by X")
+            if best.as_ref().is_none_or(|(w, _, _)| *w == 0) {
+                if let Some(tr) = self.passive_trigger(t, a, b, i) {
+                    let w = self.verbs.before_len(tr.pattern).max(1);
+                    best = Some((w, usize::MAX, tr));
+                }
+            }
             if let Some((_, _, tr)) = best {
                 i = tr.last.max(i) + 1;
                 out.push(tr);
@@ -1166,6 +1175,36 @@ impl Coder {
             }
         }
         out
+    }
+
+    /// The longest pattern headed by the passive participle at `i` whose words after the
+    /// head stand in the passive's subject and whose words before the head stand in its
+    /// `by` phrase (see [`VerbIndex::match_passive`]); `None` if `i` is no passive
+    /// participle or no such pattern matches.
+    fn passive_trigger(&self, t: &Tokens, a: usize, b: usize, i: usize) -> Option<Trigger> {
+        let object = passive_object_span(t, a, i)?;
+        let agent = by_phrase_span(t, i, b);
+        let mut best: Option<(usize, Trigger)> = None;
+        for &(pi, form) in self.verbs.heads_at(t, i) {
+            if !matches!(form, FormKind::Participle | FormKind::PastOrParticiple) {
+                continue;
+            }
+            let p = &self.dicts.verbs[pi as usize];
+            if !self.verbs.match_passive(pi, t, Some(object), agent) {
+                continue;
+            }
+            let size = p.words.len() + p.before.len();
+            if best.as_ref().is_none_or(|(w, _)| size > *w) {
+                let tr = Trigger {
+                    head: i,
+                    last: i,
+                    pattern: pi,
+                    form,
+                };
+                best = Some((size, tr));
+            }
+        }
+        best.map(|(_, tr)| tr)
     }
 
     /// Part-of-speech sanity for a head: a verb head after a determiner is a noun; a
@@ -1979,6 +2018,10 @@ fn is_passive(
         }
         break;
     }
+    // "there were ten soldiers killed": a participle after the noun of an existential
+    if existential_noun_before(t, a, tr.head, ms) {
+        return true;
+    }
     // reduced relative "policemen killed by Israeli fire"
     let mut j = tr.last + 1;
     while j < b && j <= tr.last + 3 {
@@ -2019,12 +2062,96 @@ fn is_passive(
     false
 }
 
+/// The subject of the passive whose participle is at `head`: the tokens before its
+/// form of "be" and auxiliaries ("evidence against X | has been | presented"), at most
+/// six, not across punctuation, a clause boundary, a speech verb or "that". `None` if
+/// the participle has no form of "be" before it.
+fn passive_object_span(t: &Tokens, a: usize, head: usize) -> Option<(usize, usize)> {
+    let mut k = head;
+    while k > a && (ADVERBS.at(t, k - 1) || NEGATORS.at(t, k - 1)) && head - k < 3 {
+        k -= 1;
+    }
+    if k == a || !BE.at(t, k - 1) {
+        return None;
+    }
+    let mut end = k - 1;
+    while end > a
+        && (BE.at(t, end - 1)
+            || AUXILIARIES.at(t, end - 1)
+            || ADVERBS.at(t, end - 1)
+            || NEGATORS.at(t, end - 1))
+    {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > a && end - start < 6 {
+        let w = t.norm(start - 1);
+        if (t.toks[start - 1].kind == Kind::Punct && !matches!(w, "-" | "'s" | "'"))
+            || CLAUSE_BARRIERS.at(t, start - 1)
+            || SPEECH.at(t, start - 1)
+            || w == "that"
+        {
+            break;
+        }
+        start -= 1;
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The `by` phrase right after a participle at `head` (an adverb may come between):
+/// up to six tokens after "by", not across punctuation.
+fn by_phrase_span(t: &Tokens, head: usize, b: usize) -> Option<(usize, usize)> {
+    let by = (head + 1..b.min(head + 3))
+        .take_while(|&k| t.norm(k) == "by" || ADVERBS.at(t, k))
+        .find(|&k| t.norm(k) == "by")?;
+    let end = (by + 1..b.min(by + 7))
+        .find(|&k| t.toks[k].kind == Kind::Punct)
+        .unwrap_or(b.min(by + 7));
+    (by + 1 < end).then_some((by + 1, end))
+}
+
+/// The target of a passive with no other subject: the first resolved mention (an
+/// adjective too: "the Russian building was demolished") in its subject span.
+fn passive_subject_mention(t: &Tokens, ms: &[Mention], a: usize, head: usize) -> Option<usize> {
+    let (start, end) = passive_object_span(t, a, head)?;
+    ms.iter()
+        .position(|m| m.first >= start && m.last < end && m.resolved())
+}
+
+/// "there were (ten) Russian soldiers | killed": a mention right before `head` that is
+/// the noun of "there" + a form of "be" (up to two lower-case words between).
+fn existential_noun_before(t: &Tokens, a: usize, head: usize, ms: &[Mention]) -> bool {
+    let Some(m) = ms.iter().find(|m| m.last + 1 == head) else {
+        return false;
+    };
+    // numbers, determiners and up to two other lower-case words ("ten", "some")
+    let mut k = m.first;
+    while k > a
+        && m.first - k < 2
+        && t.toks[k - 1].kind != Kind::Punct
+        && !t.toks[k - 1].cap
+        && !BE.at(t, k - 1)
+    {
+        k -= 1;
+    }
+    k >= a + 2 && BE.at(t, k - 1) && t.norm(k - 2) == "there"
+}
+
 /// The mention after "by" following a passive head.
 fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> {
-    let by = (from + 1..b.min(from + 10)).find(|&k| t.norm(k) == "by")?;
-    // the first resolved mention within a few tokens after "by"
+    let by = (from + 1..b.min(from + 10))
+        // the "by" of another verb ("X imprisoned for Y were released by Z"): not ours
+        .take_while(|&k| !BE.at(t, k) && !CLAUSE_BARRIERS.at(t, k) && t.norm(k) != ",")
+        .find(|&k| t.norm(k) == "by")?;
+    // the first mention within a few tokens after "by", before an infinitive or
+    // punctuation; an uncoded one ("by congress") is the agent all the same, and the
+    // act has no coded source ("pressured by congress to help Iran": not Iran)
+    let stop = (by + 1..b.min(by + 5))
+        .find(|&k| t.norm(k) == "to" || t.toks[k].kind == Kind::Punct)
+        .unwrap_or(by + 5);
     ms.iter()
-        .position(|m| m.first > by && m.first <= by + 4 && m.resolved())
+        .position(|m| m.first > by && m.first < stop)
+        .filter(|&i| ms[i].resolved())
 }
 
 /// The subject of the verb at `head`: walking left within the clause, the nearest
@@ -2248,6 +2375,10 @@ fn object(
         let prep = prev_word(t, m.first, tr.last);
         if let Some(p) = prep {
             if LOCATIVE.contains(&p) && !(visit || pattern_prep == Some(p)) {
+                // "re-examine the refineries in Iran": the place of the verb's object
+                if place.is_none() && m.resolved() && in_object_np(t, tr.last, m.first) {
+                    place = Some(k);
+                }
                 if place.is_none()
                     && physical_act(code)
                     && m.resolved()
@@ -2277,6 +2408,24 @@ fn object(
         return Some(k);
     }
     place
+}
+
+/// "VERB the refineries in X": `in` right after the verb's object, a noun phrase of a
+/// determiner and one or two words (no capital, verb or punctuation), ends at
+/// `mention - 1`; the country places that object.
+fn in_object_np(t: &Tokens, last: usize, mention: usize) -> bool {
+    let prep = mention - 1;
+    if prep <= last + 2 || t.norm(prep) != "in" || !DETERMINERS.at(t, last + 1) {
+        return false;
+    }
+    let words = last + 2..prep;
+    words.len() <= 2
+        && words.clone().all(|i| {
+            t.toks[i].kind == Kind::Word
+                && !t.toks[i].cap
+                && !PREPOSITIONS.at(t, i)
+                && !AUXILIARIES.at(t, i)
+        })
 }
 
 /// The word before a mention, skipping determiners and modifiers (not before `floor`).

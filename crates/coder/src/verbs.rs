@@ -559,6 +559,58 @@ impl VerbIndex {
         Some(pos)
     }
 
+    /// Passive voice: matches pattern `pi` away from its head. Its words after the head
+    /// (the logical object) must stand in `object` = `[start, end)`, the subject of the
+    /// passive ("evidence ... was presented" is "presented evidence"), the first one at
+    /// most [`MAX_GAP`] tokens after `start`; its words before the head (the logical
+    /// subject) must stand in `agent`, the `by` phrase, likewise ("demolished by a
+    /// protester" is "a protester demolished"). A pattern with no words on either side
+    /// is not a passive match. The object's first word may stand anywhere in its span.
+    pub fn match_passive(
+        &self,
+        pi: u32,
+        t: &Tokens,
+        object: Option<(usize, usize)>,
+        agent: Option<(usize, usize)>,
+    ) -> bool {
+        let (after, before) = (&self.words[pi as usize], &self.before[pi as usize]);
+        if after.is_empty() && before.is_empty() {
+            return false;
+        }
+        let side = |ws: &[Word], span: Option<(usize, usize)>, gap: usize| {
+            ws.is_empty() || span.is_some_and(|(s, e)| self.words_in(ws, t, s, e, gap).is_some())
+        };
+        side(after, object, usize::MAX) && side(before, agent, MAX_GAP)
+    }
+
+    /// Matches `ws` in `[start, end)`: the first word at most `first_gap` tokens after
+    /// `start`, each next one with the gaps of [`Self::match_at`]; the last token matched.
+    fn words_in(
+        &self,
+        ws: &[Word],
+        t: &Tokens,
+        start: usize,
+        end: usize,
+        first_gap: usize,
+    ) -> Option<usize> {
+        let mut from = start;
+        for (n, w) in ws.iter().enumerate() {
+            let gap = if n == 0 { first_gap } else { MAX_GAP };
+            let mut found = None;
+            for k in from..end.min(from.saturating_add(gap).saturating_add(1)) {
+                if let Some(last) = self.word_at(w, t, k, end) {
+                    found = Some(last);
+                    break;
+                }
+                if gap_stopper(t, k) {
+                    break;
+                }
+            }
+            from = found? + 1;
+        }
+        Some(from - 1)
+    }
+
     /// Number of words pattern `pi` needs before its head.
     pub fn before_len(&self, pi: u32) -> usize {
         self.before[pi as usize].len()
@@ -590,12 +642,48 @@ impl VerbIndex {
 /// Greatest number of other tokens allowed between two pattern words.
 pub const MAX_GAP: usize = 3;
 
-/// Tokens a gap may not cross.
+/// Tokens a gap may not cross: clause punctuation, and "of" after a noun (a pattern
+/// noun is the head of its noun phrase, not a word in its `of` complement: "adopt a
+/// set of resolutions" is no "adopt resolution"), except after a quantity, whose `of`
+/// phrase is the head ("cancel 80 per cent of the debt", "half of the troops").
 fn gap_stopper(t: &Tokens, i: usize) -> bool {
-    t.toks[i].kind == Kind::Punct
-        && matches!(
+    match t.toks[i].kind {
+        Kind::Punct => matches!(
             t.norm(i),
             "," | ";" | ":" | "(" | ")" | "\"" | "." | "!" | "?" | "[" | "]"
+        ),
+        _ => t.norm(i) == "of" && i > 0 && !quantity(t, i - 1),
+    }
+}
+
+/// A quantity before a partitive "of": a number, a percentage, or a quantifier.
+fn quantity(t: &Tokens, i: usize) -> bool {
+    t.toks[i].kind == Kind::Number
+        || matches!(
+            t.norm(i),
+            "%" | "cent"
+                | "percent"
+                | "half"
+                | "third"
+                | "quarter"
+                | "most"
+                | "part"
+                | "all"
+                | "some"
+                | "much"
+                | "many"
+                | "any"
+                | "none"
+                | "each"
+                | "both"
+                | "portion"
+                | "bulk"
+                | "majority"
+                | "rest"
+                | "remainder"
+                | "one"
+                | "two"
+                | "three"
         )
 }
 

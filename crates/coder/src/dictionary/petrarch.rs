@@ -8,7 +8,9 @@
 //!   verb lines `VERB {IRREGULAR FORMS} [CODE]` and multi-word verbs `+CALL_OFF`,
 //!   `RE_+ARREST`, and `- PRE * POST [CODE]` patterns with nouns, `{NOUN PHRASES}`,
 //!   `(PREP NOUN)` groups, synsets, `$`/`+` actor markers, paired codes `[042:043]`,
-//!   `[:173]`, and `[---]`. Every pattern of a block applies to every verb of the block.
+//!   `[:173]`, and `[---]`. Every pattern of a block applies to every verb of the block;
+//!   a later pattern written the same way replaces an earlier one, and pattern nouns
+//!   also match their regular plurals.
 //! - **actors** (`Phoenix.*.actors.txt`): a root phrase, `+SYNONYM` lines, and codes
 //!   inline (`ROOT [CODE]`) or on tab-indented lines (`[CODE <YYMMDD]`,
 //!   `[CODE >YYYYMMDD]`, `[CODE FROM-TO]`, `[CODE]`).
@@ -155,6 +157,9 @@ struct BlockPattern {
     post: Vec<String>,
     codes: Codes,
     reverse_markers: bool,
+    /// The pattern as written (without its code), spaces collapsed: `* (TO)` differs
+    /// from `* TO` (a prepositional phrase, not a particle).
+    body: String,
     line: usize,
 }
 
@@ -526,7 +531,7 @@ impl Loader<'_> {
             });
             self.push_pattern(v, &[], &[], &codes, v.line);
         }
-        for p in &ps {
+        for p in &latest_patterns(&ps) {
             let codes = if p.reverse_markers && !p.codes.reverse {
                 // `$` after the verb, `+` before it: the subject is the target
                 Codes {
@@ -550,14 +555,25 @@ impl Loader<'_> {
         codes: &Codes,
         line: usize,
     ) {
-        let before: Vec<PatternWord> = pattern_words(pre.iter().chain(&v.before));
-        let words: Vec<PatternWord> = pattern_words(v.after.iter().chain(post));
+        let mut before: Vec<PatternWord> = pattern_words(pre.iter());
+        let mut words: Vec<PatternWord> = pattern_words(post.iter());
         let mut text: Vec<String> = before.iter().map(|w| w.word.clone()).collect();
+        text.extend(v.before.iter().cloned());
         if !text.is_empty() {
             text.push("...".into());
         }
         text.push(v.lemma.clone());
+        text.extend(v.after.iter().cloned());
         text.extend(words.iter().map(|w| w.word.clone()));
+        // the pattern's nouns also match their plurals (the verb's own words do not)
+        for w in before.iter_mut().chain(words.iter_mut()) {
+            self.noun_or_plural(w);
+        }
+        before.extend(pattern_words(v.before.iter()));
+        let words: Vec<PatternWord> = pattern_words(v.after.iter())
+            .into_iter()
+            .chain(words)
+            .collect();
         let origin = self.origin(line);
         self.d.verbs.push(VerbPattern {
             code: codes.code.clone(),
@@ -569,6 +585,28 @@ impl Loader<'_> {
             reverse: codes.reverse,
             origin,
         });
+    }
+
+    /// A pattern word that may be a noun ("ASSURANCE") also matches its regular plural
+    /// ("assurances"), as PETRARCH's nouns do: it becomes an implicit word set
+    /// `&pl-word` (a name no PETRARCH label has).
+    /// Closed-class words (prepositions, determiners, auxiliaries, ...) stay literal.
+    fn noun_or_plural(&mut self, w: &mut PatternWord) {
+        if w.prefix || w.word.starts_with('&') || w.word.len() < 3 {
+            return;
+        }
+        if crate::roles::word_flags().contains_key(w.word.as_str()) {
+            return;
+        }
+        let Some(plural) = noun_plural(&w.word) else {
+            return;
+        };
+        let name = format!("pl-{}", w.word);
+        self.d
+            .synsets
+            .entry(name.clone())
+            .or_insert_with(|| vec![vec![w.word.clone()], vec![plural]]);
+        w.word = format!("&{name}");
     }
 
     // ----------------------------------------------------------------- actors
@@ -896,6 +934,17 @@ fn parse_codes(c: &str) -> Result<Codes, String> {
     }
 }
 
+/// The patterns of a block, where a later pattern written the same way replaces an
+/// earlier one (PETRARCH stores a block's patterns keyed by their elements, so the last
+/// definition wins: `- * &TREATY [031]` then `- * &TREATY [057]` gives 057).
+fn latest_patterns(ps: &[BlockPattern]) -> Vec<&BlockPattern> {
+    ps.iter()
+        .enumerate()
+        .filter(|(i, p)| !ps[i + 1..].iter().any(|q| q.body == p.body))
+        .map(|(_, p)| p)
+        .collect()
+}
+
 /// `RE_+ARREST`, `+CALL_OFF`, `ABANDON`: (words before, verb, words after), lower case.
 fn split_multiword(word: &str) -> Result<(Vec<String>, String, Vec<String>), String> {
     let parts: Vec<&str> = word.split('_').filter(|p| !p.is_empty()).collect();
@@ -951,6 +1000,7 @@ fn parse_pattern(
         post,
         codes,
         reverse_markers: post_src && (!post_tgt || pre_tgt),
+        body: body.split_whitespace().collect::<Vec<_>>().join(" "),
         line: 0,
     })
 }
