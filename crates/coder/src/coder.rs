@@ -1249,6 +1249,34 @@ impl Coder {
                 }
                 true
             }
+            (Head::Verb(_), FormKind::PastOrParticiple | FormKind::Participle) => {
+                // a participle after a determiner, or after a determiner and a number,
+                // modifies a noun: "the two exiled dissidents", "their elected leaders"
+                // (not after the relative "that": "the group that attacked")
+                let det =
+                    |k: usize| DETERMINERS.at(t, k) && !matches!(t.norm(k), "that" | "'s" | "'");
+                let number = |k: usize| {
+                    t.toks[k].kind == Kind::Number
+                        || matches!(
+                            t.norm(k),
+                            "two"
+                                | "three"
+                                | "four"
+                                | "five"
+                                | "six"
+                                | "seven"
+                                | "eight"
+                                | "nine"
+                                | "ten"
+                                | "dozen"
+                                | "dozens"
+                                | "hundreds"
+                                | "thousands"
+                        )
+                };
+                let modifier = (i > a && det(i - 1)) || (i >= a + 2 && number(i - 1) && det(i - 2));
+                !modifier
+            }
             _ => !matches!(prev, "the" | "a" | "an"),
         }
     }

@@ -645,14 +645,21 @@ pub const MAX_GAP: usize = 3;
 /// Tokens a gap may not cross: clause punctuation, and "of" after a noun (a pattern
 /// noun is the head of its noun phrase, not a word in its `of` complement: "adopt a
 /// set of resolutions" is no "adopt resolution"), except after a quantity, whose `of`
-/// phrase is the head ("cancel 80 per cent of the debt", "half of the troops").
+/// phrase is the head ("cancel 80 per cent of the debt", "half of the troops"). A modal
+/// or a subject pronoun starts a new clause, never a word inside a noun phrase: "said
+/// they will attack" is no "said ... attack" (the noun).
 fn gap_stopper(t: &Tokens, i: usize) -> bool {
     match t.toks[i].kind {
         Kind::Punct => matches!(
             t.norm(i),
             "," | ";" | ":" | "(" | ")" | "\"" | "." | "!" | "?" | "[" | "]"
         ),
-        _ => t.norm(i) == "of" && i > 0 && !quantity(t, i - 1),
+        _ => match t.norm(i) {
+            "of" => i > 0 && !quantity(t, i - 1),
+            "will" | "would" | "shall" | "should" | "can" | "could" | "may" | "might" | "must"
+            | "i" | "he" | "she" | "we" | "they" => true,
+            _ => false,
+        },
     }
 }
 

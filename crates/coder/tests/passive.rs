@@ -1,5 +1,6 @@
 //! PETRARCH patterns in passive clauses, plural pattern nouns, repeated patterns of a
-//! block, `of` phrases in pattern gaps and places of objects, with small made-up
+//! block, `of` phrases, modals and subject pronouns in pattern gaps, participles as
+//! modifiers and places of objects, with small made-up
 //! dictionaries (fictional countries).
 
 use demarche_coder::{Article, Coder, CoderBuilder, FileKind};
@@ -15,6 +16,7 @@ const AGENTS: &str = "\
 GOVERNMENT [~GOV]
 DEMONSTRATOR [~OPP]
 SOLDIER [~MIL]
+DISSIDENT [~OPP]
 ";
 
 const VERBS: &str = "\
@@ -59,6 +61,19 @@ RE-EXAMINE
 ---  ADOPT   [081]  ---
 ADOPT
 - * RESOLUTION                                        [102]
+
+---  ANNOUNCE   [010]  ---
+ANNOUNCE
+- * ATTACK                                            [138]
+
+---  ATTACK   [190]  ---
+ATTACK
+
+---  HELP   [070]  ---
+HELP
+
+---  EXILE   [174]  ---
+EXILE
 ";
 
 fn coder() -> Coder {
@@ -237,5 +252,46 @@ fn an_existential_participle_is_passive() {
             "There were ten Freedonian soldiers killed by Sylvania today."
         ),
         ["SYL 190 FRDMIL"]
+    );
+}
+
+#[test]
+fn a_pattern_gap_does_not_reach_into_a_new_clause() {
+    let c = coder();
+    // the pattern noun after modifiers of its noun phrase
+    assert_eq!(
+        events(&c, "Freedonia announced a new attack on Sylvania."),
+        ["FRD 138 SYL"]
+    );
+    // a subject pronoun or a modal starts a clause: "attack" is its verb, not the
+    // announced noun
+    assert_eq!(
+        events(&c, "Freedonia announced it will attack Sylvania."),
+        ["FRD 190 SYL"]
+    );
+    assert_eq!(
+        events(
+            &c,
+            "Freedonia announced Sylvania would attack Freedonian soldiers."
+        ),
+        ["SYL 190 FRDMIL"]
+    );
+}
+
+#[test]
+fn a_participle_after_a_determiner_modifies_a_noun() {
+    let c = coder();
+    // "their exiled dissidents": no exile here, and the help reaches its object
+    assert_eq!(
+        events(
+            &c,
+            "Freedonia helped their exiled dissidents from Sylvania."
+        ),
+        ["FRD 070 SYLOPP"]
+    );
+    // after a subject it is the verb
+    assert_eq!(
+        events(&c, "Freedonia exiled two dissidents from Sylvania."),
+        ["FRD 174 SYLOPP"]
     );
 }
