@@ -1250,32 +1250,7 @@ impl Coder {
                 true
             }
             (Head::Verb(_), FormKind::PastOrParticiple | FormKind::Participle) => {
-                // a participle after a determiner, or after a determiner and a number,
-                // modifies a noun: "the two exiled dissidents", "their elected leaders"
-                // (not after the relative "that": "the group that attacked")
-                let det =
-                    |k: usize| DETERMINERS.at(t, k) && !matches!(t.norm(k), "that" | "'s" | "'");
-                let number = |k: usize| {
-                    t.toks[k].kind == Kind::Number
-                        || matches!(
-                            t.norm(k),
-                            "two"
-                                | "three"
-                                | "four"
-                                | "five"
-                                | "six"
-                                | "seven"
-                                | "eight"
-                                | "nine"
-                                | "ten"
-                                | "dozen"
-                                | "dozens"
-                                | "hundreds"
-                                | "thousands"
-                        )
-                };
-                let modifier = (i > a && det(i - 1)) || (i >= a + 2 && number(i - 1) && det(i - 2));
-                !modifier
+                !prenominal(t, a, i)
             }
             _ => !matches!(prev, "the" | "a" | "an"),
         }
@@ -1559,6 +1534,15 @@ impl Coder {
                 if k < b && t.norm(k) == "the" {
                     k += 1;
                 }
+                // a hyphenated modifier: "dissidents from military-ruled Myanmar"
+                if k + 1 < b
+                    && t.norm(k).contains('-')
+                    && t.toks[k].kind == Kind::Word
+                    && !t.toks[k].cap
+                    && !hit_at.contains_key(&k)
+                {
+                    k += 1;
+                }
                 if let Some(n) = hit_at.get(&k) {
                     if matches!(n.entry, Entry::Actor(_)) {
                         absorb(n, &mut owner, &mut person, &mut agent);
@@ -1687,6 +1671,10 @@ impl Coder {
     /// A token that reads as a finite or infinitive verb of some pattern (not a noun use).
     fn is_verb_token(&self, t: &Tokens, a: usize, i: usize) -> bool {
         if i > a && DETERMINERS.at(t, i - 1) {
+            return false;
+        }
+        // a regular participle as a noun modifier ("talks with exiled dissidents")
+        if t.norm(i).ends_with("ed") && prenominal(t, a, i) {
             return false;
         }
         self.verbs.is_verb_form(t, i)
@@ -2436,6 +2424,35 @@ fn object(
         return Some(k);
     }
     place
+}
+
+/// A word in the place of a noun modifier, so a participle there is no verb: after a
+/// determiner ("their elected leaders"; not the relative "that"), a determiner and a
+/// number ("the two exiled dissidents") or a preposition other than "to" ("meet with
+/// exiled dissidents").
+fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
+    let det = |k: usize| DETERMINERS.at(t, k) && !matches!(t.norm(k), "that" | "'s" | "'");
+    let number = |k: usize| {
+        t.toks[k].kind == Kind::Number
+            || matches!(
+                t.norm(k),
+                "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "seven"
+                    | "eight"
+                    | "nine"
+                    | "ten"
+                    | "dozen"
+                    | "dozens"
+                    | "hundreds"
+                    | "thousands"
+            )
+    };
+    let prep = |k: usize| PREPOSITIONS.at(t, k) && t.norm(k) != "to";
+    (i > a && (det(i - 1) || prep(i - 1))) || (i >= a + 2 && number(i - 1) && det(i - 2))
 }
 
 /// "VERB the refineries in X": `in` right after the verb's object, a noun phrase of a

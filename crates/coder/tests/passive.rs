@@ -74,6 +74,9 @@ HELP
 
 ---  EXILE   [174]  ---
 EXILE
+
+---  MEET   [040]  ---
+MEET
 ";
 
 fn coder() -> Coder {
@@ -288,6 +291,14 @@ fn a_participle_after_a_determiner_modifies_a_noun() {
             "Freedonia helped their exiled dissidents from Sylvania."
         ),
         ["FRD 070 SYLOPP"]
+    );
+    // after a preposition too; "from" reaches over a hyphenated modifier
+    assert_eq!(
+        events(
+            &c,
+            "Freedonia will meet with exiled dissidents from war-torn Sylvania."
+        ),
+        ["FRD 040 SYLOPP"]
     );
     // after a subject it is the verb
     assert_eq!(
