@@ -153,10 +153,23 @@ impl ActorMatcher {
     /// All hits in a document, in order, capitalisation checked, dateline excluded.
     pub fn scan(&self, doc: &Document) -> Vec<Hit> {
         let t = &doc.tokens;
-        let n = t.len();
-        let ids: Vec<u32> = (0..n)
+        let ids: Vec<u32> = (0..t.len())
             .map(|i| self.words.get(t.norm(i)).copied().unwrap_or(NO_WORD))
             .collect();
+        self.scan_ids(doc, &ids)
+    }
+
+    /// Every lower-case word of some phrase, with its word id (for a caller that looks
+    /// tokens up once for several indexes).
+    pub fn vocabulary(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words.iter().map(|(w, &id)| (&**w, id))
+    }
+
+    /// Like [`Self::scan`], with the word id of every token given (`u32::MAX` for a
+    /// word in no phrase), as [`Self::vocabulary`] maps them.
+    pub fn scan_ids(&self, doc: &Document, ids: &[u32]) -> Vec<Hit> {
+        let t = &doc.tokens;
+        let n = t.len();
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {

@@ -417,9 +417,14 @@ pub fn root_label(root: &str) -> Option<&'static str> {
 /// Accepts any code in [`CODES`] or a bare root (`"01"`..`"20"`); returns 0
 /// for anything else.
 pub fn quad_class(code: &str) -> u8 {
+    quad_class_of(code, lookup(code))
+}
+
+/// [`quad_class`] given `lookup(code)` (one table search for several properties).
+pub fn quad_class_of(code: &str, info: Option<&CodeInfo>) -> u8 {
     let r = root(code);
     let bare_root = code.len() == 2 && root_index(r).is_some();
-    if !(bare_root || is_valid(code)) {
+    if !(bare_root || info.is_some()) {
         return 0;
     }
     match r {
@@ -434,7 +439,12 @@ pub fn quad_class(code: &str) -> u8 {
 /// else the weight of its root (so `"14"` or an unlisted `"0815"` still get a
 /// value), else 0.0 when not even the root is known.
 pub fn goldstein(code: &str) -> f32 {
-    match lookup(code) {
+    goldstein_of(code, lookup(code))
+}
+
+/// [`goldstein`] given `lookup(code)`.
+pub fn goldstein_of(code: &str, info: Option<&CodeInfo>) -> f32 {
+    match info {
         Some(info) => info.goldstein,
         None => root_index(root(code)).map_or(0.0, |i| ROOTS[i].2),
     }

@@ -121,6 +121,9 @@ pub struct Coder {
     dicts: Dictionaries,
     actors: ActorMatcher,
     verbs: VerbIndex,
+    /// Lower-case word -> (verb index word id, actor matcher word id), `u32::MAX` where
+    /// the word is not in that index: one hash probe per token serves both.
+    vocab: HashMap<Box<str>, (u32, u32)>,
 }
 
 /// A verb pattern matched in a sentence.
@@ -135,6 +138,9 @@ struct Trigger {
 /// Cross-sentence memory of one article.
 #[derive(Debug, Default)]
 struct Context {
+    /// The sentence being coded is the article's last: no later sentence reads the
+    /// memory it would update.
+    last_sentence: bool,
     last_person: Option<Mention>,
     /// The person who was the subject of the previous sentence: "he" prefers them.
     subject_person: Option<Mention>,
@@ -169,10 +175,19 @@ impl Coder {
     fn compile(dicts: Dictionaries) -> Coder {
         let actors = ActorMatcher::new(&dicts);
         let verbs = VerbIndex::new(&dicts.verbs, &dicts.irregular, &dicts.synsets);
+        let mut vocab: HashMap<Box<str>, (u32, u32)> = HashMap::default();
+        vocab.reserve(actors.vocabulary().size_hint().0 + verbs.vocabulary().size_hint().0);
+        for (w, id) in actors.vocabulary() {
+            vocab.insert(w.into(), (u32::MAX, id));
+        }
+        for (w, id) in verbs.vocabulary() {
+            vocab.entry(w.into()).or_insert((u32::MAX, u32::MAX)).0 = id;
+        }
         Coder {
             dicts,
             actors,
             verbs,
+            vocab,
         }
     }
 
@@ -202,10 +217,26 @@ impl Coder {
             }
         }
         docs.push((text::analyze(&a.text), "text", &a.text));
+        // one vocabulary probe per token: verb-index ids (and flags), actor-trie ids
+        let mut hits: Vec<Vec<Hit>> = Vec::with_capacity(docs.len());
+        let mut actor_ids: Vec<u32> = Vec::new();
         for (d, _, _) in docs.iter_mut() {
-            self.verbs.annotate(&mut d.tokens);
+            let t = &d.tokens;
+            actor_ids.clear();
+            let verb_ids: Vec<u32> = (0..t.len())
+                .map(|i| {
+                    let (v, a) = self
+                        .vocab
+                        .get(t.norm(i))
+                        .copied()
+                        .unwrap_or((u32::MAX, u32::MAX));
+                    actor_ids.push(a);
+                    v
+                })
+                .collect();
+            self.verbs.annotate_ids(&mut d.tokens, verb_ids);
+            hits.push(self.actors.scan_ids(d, &actor_ids));
         }
-        let hits: Vec<Vec<Hit>> = docs.iter().map(|(d, _, _)| self.actors.scan(d)).collect();
         if hits
             .iter()
             .flatten()
@@ -244,6 +275,7 @@ impl Coder {
         }
         let mut cands = Vec::new();
         let mut sentence_index = 0;
+        let sentence_count: usize = docs.iter().map(|(d, _, _)| d.sentences.len()).sum();
         for ((doc, field, raw), hits) in docs.iter().zip(&hits) {
             let t = &doc.tokens;
             let any_date = (0..t.len()).any(|i| {
@@ -257,6 +289,7 @@ impl Coder {
             };
             for s in &doc.sentences {
                 let f = Field { name: field, raw };
+                ctx.last_sentence = sentence_index + 1 == sentence_count;
                 self.code_sentence(
                     doc,
                     &f,
@@ -353,7 +386,9 @@ impl Coder {
         let mut groups = coordinate(t, &mentions, a);
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
-            self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+            if !ctx.last_sentence {
+                self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+            }
             return;
         }
         // "X and Y said they ...": a plural pronoun joins the latest coordinated group
@@ -890,7 +925,9 @@ impl Coder {
         for &j in consumed.iter().rev() {
             out.drain(starts[j]..starts[j + 1]);
         }
-        self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+        if !ctx.last_sentence {
+            self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+        }
     }
 
     /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
@@ -1107,7 +1144,12 @@ impl Coder {
         let mut cands: Vec<(u32, FormKind)> = Vec::new();
         let mut i = a;
         while i < b {
-            if covered[i - a] || doc.in_dateline(i) || t.toks[i].kind != Kind::Word {
+            if covered[i - a]
+                || t.toks[i].kind != Kind::Word
+                || self.verbs.heads_at(t, i).is_empty()
+                || doc.in_dateline(i)
+            {
+                // (no pattern headed here: `candidates_at` would find none)
                 i += 1;
                 continue;
             }
@@ -1730,7 +1772,7 @@ impl Coder {
 }
 
 fn to_event(a: &Article, c: Candidate) -> Event {
-    let date = c.date.map(|d| d.to_string());
+    let date = c.date.map(date_string);
     let target_code = c.target.as_ref().map(|t| t.0.as_str()).unwrap_or("");
     let event_id = event_id(
         &a.id,
@@ -1751,8 +1793,8 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         action: Action {
             root: cameo::root(&c.code).to_string(),
             label: info.map(|i| i.label.to_string()).unwrap_or_default(),
-            quad_class: cameo::quad_class(&c.code),
-            goldstein: cameo::goldstein(&c.code),
+            quad_class: cameo::quad_class_of(&c.code, info),
+            goldstein: cameo::goldstein_of(&c.code, info),
             code: c.code,
             text: c.action_text,
         },
@@ -1775,6 +1817,46 @@ fn compose(owner: &str, agent: &str) -> String {
     }
 }
 
+/// `YYYY-MM-DD`, as chrono's `Display` writes it, without the formatting machinery.
+fn date_string(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let (m, day) = (d.month(), d.day());
+    let b = [
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + (m / 10) as u8,
+        b'0' + (m % 10) as u8,
+        b'-',
+        b'0' + (day / 10) as u8,
+        b'0' + (day % 10) as u8,
+    ];
+    String::from_utf8(b.to_vec()).expect("ASCII digits")
+}
+
+#[cfg(test)]
+#[test]
+fn date_string_is_chrono_display() {
+    for (y, m, d) in [
+        (2024, 3, 7),
+        (1999, 12, 31),
+        (5, 1, 1),
+        (9999, 12, 31),
+        (10000, 1, 1),
+    ] {
+        let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(date_string(date), date.to_string());
+    }
+    let date = NaiveDate::from_ymd_opt(-3, 1, 1).unwrap();
+    assert_eq!(date_string(date), date.to_string());
+}
+
 /// Stable event id: FNV-1a (two 64-bit lanes) of article id, source, code, target, date.
 pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &str) -> String {
     // the fields joined by U+001F, hashed without building the joined string
@@ -1790,18 +1872,14 @@ pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &st
             h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
         }
     }
-    let mut id = String::with_capacity(32);
-    for h in [h1, h2] {
-        for shift in (0..16).rev() {
-            let nibble = ((h >> (shift * 4)) & 0xf) as u8;
-            id.push(char::from(if nibble < 10 {
-                b'0' + nibble
-            } else {
-                b'a' + nibble - 10
-            }));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = [0u8; 32];
+    for (n, h) in [h1, h2].into_iter().enumerate() {
+        for shift in 0..16 {
+            id[n * 16 + 15 - shift] = HEX[((h >> (shift * 4)) & 0xf) as usize];
         }
     }
-    id
+    String::from_utf8(id.to_vec()).expect("ASCII hex digits")
 }
 
 /// International actor prefixes: no country part.

@@ -5,6 +5,7 @@
 //! November 18`), ISO dates (`2008-08-06`), and relative words (`today`, `tonight`,
 //! `yesterday`, `tomorrow`, `last week`, `last month`, `overnight`).
 
+use crate::roles::DATE_WORDS;
 use crate::text::tokens::{Kind, Tokens};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -85,6 +86,12 @@ pub fn find(t: &Tokens, a: usize, b: usize, anchor: Option<NaiveDate>) -> Vec<Da
     let mut out = Vec::new();
     let mut i = a;
     while i < b {
+        // a mention starts only at a number, a date word, or "thur" (a weekday
+        // abbreviation not in DATE_WORDS): skip the others with one flag test
+        if t.toks[i].kind != Kind::Number && !DATE_WORDS.at(t, i) && t.norm(i) != "thur" {
+            i += 1;
+            continue;
+        }
         let w = t.norm(i);
         let prev = if i > a { t.norm(i - 1) } else { "" };
         // weekday, possibly followed by ", Month Day"

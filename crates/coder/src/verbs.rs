@@ -216,6 +216,12 @@ pub struct VerbIndex {
     set_first: FxHashMap<(u32, u32), Vec<u32>>,
     /// Like `set_first`, for the members ending with that word.
     set_last: FxHashMap<(u32, u32), Vec<u32>>,
+    /// Id of the word "to" (always interned: `match_at` compares ids, not strings).
+    to_id: u32,
+    /// Per word id: it is the second half of some `by_first` key (else no lookup).
+    in_by_first: Vec<bool>,
+    /// Per word id: it is the second half of some `by_before` key.
+    in_by_before: Vec<bool>,
 }
 
 impl VerbIndex {
@@ -226,6 +232,8 @@ impl VerbIndex {
         synsets: &std::collections::HashMap<String, Vec<Vec<String>>>,
     ) -> Self {
         let mut ix = VerbIndex::default();
+        // every pattern adds a few words at most: pre-size the interner
+        ix.ids.reserve(patterns.len() * 2);
         let mut names: Vec<&String> = synsets.keys().collect();
         names.sort();
         for name in names {
@@ -291,6 +299,7 @@ impl VerbIndex {
             let id = ix.intern(w);
             ix.flags[id as usize] = *f;
         }
+        ix.to_id = ix.intern("to");
         ix.index_first_words();
         ix
     }
@@ -298,7 +307,10 @@ impl VerbIndex {
     /// Fills `generic` and `by_first` from `heads`, `words` and `sets`.
     fn index_first_words(&mut self) {
         let mut generic = vec![Vec::new(); self.heads.len()];
-        let mut by_first: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+        // pre-sized (at least one key per head and pattern): no growth by rehashing
+        let pairs: usize = self.heads.iter().map(Vec::len).sum();
+        let mut by_first: FxHashMap<(u32, u32), Vec<u32>> =
+            FxHashMap::with_capacity_and_hasher(pairs, Default::default());
         let mut by_before: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
         let mut firsts: Vec<u32> = Vec::new();
         for (hid, list) in self.heads.iter().enumerate() {
@@ -331,6 +343,14 @@ impl VerbIndex {
                     }
                 }
             }
+        }
+        self.in_by_first = vec![false; self.heads.len()];
+        for &(_, w) in by_first.keys() {
+            self.in_by_first[w as usize] = true;
+        }
+        self.in_by_before = vec![false; self.heads.len()];
+        for &(_, w) in by_before.keys() {
+            self.in_by_before[w as usize] = true;
         }
         self.generic = generic;
         self.by_first = by_first;
@@ -372,7 +392,7 @@ impl VerbIndex {
         scratch.extend_from_slice(&self.generic[id as usize]);
         let window = self.window(t, i, end);
         for (n, &w) in window.iter().enumerate() {
-            if w == NO_WORD || window[..n].contains(&w) {
+            if w == NO_WORD || !self.in_by_first[w as usize] || window[..n].contains(&w) {
                 continue;
             }
             if let Some(ps) = self.by_first.get(&(id, w)) {
@@ -384,7 +404,10 @@ impl VerbIndex {
             let lo = start.max(i.saturating_sub(1 + MAX_GAP));
             for k in (lo..i).rev() {
                 let w = self.id(t, k);
-                if w != NO_WORD && !(k + 1..i).any(|j| self.id(t, j) == w) {
+                if w != NO_WORD
+                    && self.in_by_before[w as usize]
+                    && !(k + 1..i).any(|j| self.id(t, j) == w)
+                {
                     if let Some(ps) = self.by_before.get(&(id, w)) {
                         scratch.extend_from_slice(ps);
                     }
@@ -436,6 +459,22 @@ impl VerbIndex {
         t.ids = ids;
     }
 
+    /// Like [`Self::annotate`], with the word id of every token given (as
+    /// [`Self::vocabulary`] maps them, `NO_WORD` for the others).
+    pub fn annotate_ids(&self, t: &mut Tokens, ids: Vec<u32>) {
+        t.flags = ids
+            .iter()
+            .map(|&id| self.flags.get(id as usize).copied().unwrap_or(0))
+            .collect();
+        t.ids = ids;
+    }
+
+    /// Every word of the index (pattern words, head forms, word lists) with its id.
+    pub fn vocabulary(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.ids.iter().map(|(w, &id)| (&**w, id))
+    }
+
+    #[inline]
     fn id(&self, t: &Tokens, i: usize) -> u32 {
         match t.ids.get(i) {
             Some(&id) => id,
@@ -444,6 +483,7 @@ impl VerbIndex {
     }
 
     /// Patterns headed by token `i`, with the form the token has.
+    #[inline]
     pub fn heads_at(&self, t: &Tokens, i: usize) -> &[(u32, FormKind)] {
         let id = self.id(t, i);
         self.heads
@@ -453,6 +493,7 @@ impl VerbIndex {
     }
 
     /// Token `i` is a form of some verb head.
+    #[inline]
     pub fn is_verb_form(&self, t: &Tokens, i: usize) -> bool {
         let id = self.id(t, i);
         self.verb_form.get(id as usize).copied().unwrap_or(false)
@@ -489,6 +530,7 @@ impl VerbIndex {
 
     /// Whether pattern word `w` matches at token `k` (not past `end`): the last token it
     /// covers (a set member may be several words).
+    #[inline]
     fn word_at(&self, w: &Word, t: &Tokens, k: usize, end: usize) -> Option<usize> {
         match w {
             Word::Id(id) => (self.id(t, k) == *id).then_some(k),
@@ -540,7 +582,7 @@ impl VerbIndex {
                 // a verb right after a "to" that is not a pattern word starts an
                 // infinitive: "wants to help" is no "want help", "agreed to lift the
                 // sanctions" no "agree to sanctions"
-                if t.norm(k - 1) == "to"
+                if self.id(t, k - 1) == self.to_id
                     && self.is_verb_form(t, k)
                     && (k - 1 > pos || self.word_at(w, t, k, end).is_none())
                 {

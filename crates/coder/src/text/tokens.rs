@@ -141,6 +141,11 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < text.len() {
+        if b[i] == b' ' {
+            // the commonest byte: a plain space
+            i += 1;
+            continue;
+        }
         let c = char_at(text, i);
         if c.is_whitespace() {
             if c == '\n' {
