@@ -778,7 +778,8 @@ mod tests {
                 "schema",
                 "too_large",
                 "encoding",
-                "unsupported_language"
+                "unsupported_language",
+                "coding_failed"
             ]
         );
     }
