@@ -386,9 +386,7 @@ impl Coder {
         let mut groups = coordinate(t, &mentions, a);
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
-            if !ctx.last_sentence {
-                self.update_memory(t, a, b, &mut mentions, &groups, ctx);
-            }
+            self.update_memory(t, a, b, &mut mentions, &groups, ctx);
             return;
         }
         // "X and Y said they ...": a plural pronoun joins the latest coordinated group
@@ -925,9 +923,7 @@ impl Coder {
         for &j in consumed.iter().rev() {
             out.drain(starts[j]..starts[j + 1]);
         }
-        if !ctx.last_sentence {
-            self.update_memory(t, a, b, &mut mentions, &groups, ctx);
-        }
+        self.update_memory(t, a, b, &mut mentions, &groups, ctx);
     }
 
     /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
@@ -997,10 +993,7 @@ impl Coder {
                 continue;
             };
             let opat = &self.dicts.verbs[triggers[j].pattern as usize];
-            let lemma = match &opat.head {
-                Head::Verb(l) => Some(l.as_str()),
-                Head::Noun(_) => None,
-            };
+            let lemma = opat.head.verb_lemma();
             let fits = self.dicts.transformations.iter().any(|x| {
                 x.outer.matches(opat.code.as_deref(), lemma) && x.inner.matches(icode, None)
             });
@@ -1040,10 +1033,7 @@ impl Coder {
             return None;
         }
         let inner_code = ipat.code.as_deref()?;
-        let lemma = match &opat.head {
-            Head::Verb(l) => Some(l.as_str()),
-            Head::Noun(_) => None,
-        };
+        let lemma = opat.head.verb_lemma();
         let subj = subject(t, ms, verbish, a, outer.head, false)?;
         let role = |x: Option<usize>| x.map(|i| expand(groups, i, ms)).unwrap_or_default();
         let roles = [Some(subj), src, tgt].map(role);
@@ -1097,6 +1087,10 @@ impl Coder {
         groups: &[usize],
         ctx: &mut Context,
     ) {
+        // no later sentence of the article reads it
+        if ctx.last_sentence {
+            return;
+        }
         // noun memory for definite descriptions: "UN resolution" -> the resolution
         for m in mentions.iter() {
             if m.resolved()

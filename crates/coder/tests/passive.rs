@@ -3,6 +3,8 @@
 //! modifiers and places of objects, with small made-up
 //! dictionaries (fictional countries).
 
+mod common;
+
 use demarche_coder::{Article, Coder, CoderBuilder, FileKind};
 
 const ACTORS: &str = "\
@@ -89,20 +91,7 @@ fn coder() -> Coder {
 
 /// "SOURCE CODE TARGET" of every event of one sentence, sorted.
 fn events(c: &Coder, text: &str) -> Vec<String> {
-    let mut v: Vec<String> = c
-        .code(&Article::new("t", text))
-        .into_iter()
-        .map(|e| {
-            format!(
-                "{} {} {}",
-                e.source.code,
-                e.action.code,
-                e.target.map(|t| t.code).unwrap_or_else(|| "-".into())
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    common::triples(&c.code(&Article::new("t", text)), "-")
 }
 
 #[test]

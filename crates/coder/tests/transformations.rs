@@ -2,6 +2,8 @@
 //! wanting or attempting verb recoded as one event of that verb's subject. Small
 //! dictionaries written here, in our own format.
 
+mod common;
+
 use demarche_coder::{Article, Coder, CoderBuilder, FileKind};
 
 const ACTORS: &str = "@kind country
@@ -50,20 +52,7 @@ fn coder(transformations: bool) -> Coder {
 
 fn events(c: &Coder, text: &str) -> Vec<String> {
     let a = Article::new("t", text).published(chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap());
-    let mut v: Vec<String> = c
-        .code(&a)
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {} {}",
-                e.source.code,
-                e.action.code,
-                e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-")
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    common::triples(&c.code(&a), "-")
 }
 
 #[test]

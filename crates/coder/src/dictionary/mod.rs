@@ -131,6 +131,16 @@ pub enum Head {
     Noun(String),
 }
 
+impl Head {
+    /// The verb lemma, for a verb head.
+    pub fn verb_lemma(&self) -> Option<&str> {
+        match self {
+            Head::Verb(l) => Some(l),
+            Head::Noun(_) => None,
+        }
+    }
+}
+
 /// One word of a pattern after its head.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternWord {
