@@ -12,13 +12,14 @@
 use crate::actors::{ActorMatcher, Entry, Hit, Mention};
 use crate::article::Article;
 use crate::dates::{self, DateMention};
-use crate::dictionary::{own, ActorKind, Diagnostic, Dictionaries, Head};
+use crate::dictionary::{own, ActorKind, Diagnostic, Dictionaries};
 use crate::error::Error;
 use crate::event::{Action, ActorRef, Event, PloverRef, SentenceRef, SCHEMA};
 use crate::roles::*;
 use crate::text::tokens::{Kind, Tokens};
 use crate::text::{self, Document, Sentence};
 use crate::verbs::{FormKind, VerbIndex};
+use crate::vocab::Vocab;
 use crate::{cameo, plover};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
@@ -123,7 +124,7 @@ pub struct Coder {
     verbs: VerbIndex,
     /// Lower-case word -> (verb index word id, actor matcher word id), `u32::MAX` where
     /// the word is not in that index: one hash probe per token serves both.
-    vocab: HashMap<Box<str>, (u32, u32)>,
+    vocab: Vocab,
 }
 
 /// A verb pattern matched in a sentence.
@@ -175,13 +176,14 @@ impl Coder {
     fn compile(dicts: Dictionaries) -> Coder {
         let actors = ActorMatcher::new(&dicts);
         let verbs = VerbIndex::new(&dicts.verbs, &dicts.irregular, &dicts.synsets);
-        let mut vocab: HashMap<Box<str>, (u32, u32)> = HashMap::default();
-        vocab.reserve(actors.vocabulary().size_hint().0 + verbs.vocabulary().size_hint().0);
+        let mut vocab = Vocab::with_capacity(
+            actors.vocabulary().size_hint().0 + verbs.vocabulary().size_hint().0,
+        );
         for (w, id) in actors.vocabulary() {
-            vocab.insert(w.into(), (u32::MAX, id));
+            vocab.entry(w).1 = id;
         }
         for (w, id) in verbs.vocabulary() {
-            vocab.entry(w.into()).or_insert((u32::MAX, u32::MAX)).0 = id;
+            vocab.entry(w).0 = id;
         }
         Coder {
             dicts,
@@ -225,11 +227,10 @@ impl Coder {
             actor_ids.clear();
             let verb_ids: Vec<u32> = (0..t.len())
                 .map(|i| {
+                    let tok = &t.toks[i];
                     let (v, a) = self
                         .vocab
-                        .get(t.norm(i))
-                        .copied()
-                        .unwrap_or((u32::MAX, u32::MAX));
+                        .get(&t.norm.as_bytes()[tok.norm_start as usize..tok.norm_end as usize]);
                     actor_ids.push(a);
                     v
                 })
@@ -1168,10 +1169,20 @@ impl Coder {
                 i += 1;
                 continue;
             }
+            // the pattern with the most words wins, then the shortest span, then the
+            // first: the candidates are tried largest first (a stable sort keeps the
+            // order among equals) until they are smaller than the best match
+            cands.sort_by_key(|&(pi, _)| std::cmp::Reverse(self.verbs.pattern_size(pi)));
+            let mut plausible: [Option<bool>; FormKind::COUNT] = [None; FormKind::COUNT];
             let mut best: Option<(usize, usize, Trigger)> = None;
             for &(pi, form) in &cands {
-                let p = &self.dicts.verbs[pi as usize];
-                if !self.head_plausible(t, a, i, form, p) {
+                let size = self.verbs.pattern_size(pi);
+                if best.as_ref().is_some_and(|(w, _, _)| size < *w) {
+                    break;
+                }
+                if !*plausible[form as usize]
+                    .get_or_insert_with(|| self.head_plausible(t, a, i, form))
+                {
                     continue;
                 }
                 if let Some(last) = self.verbs.match_at(pi, t, i, b) {
@@ -1180,7 +1191,7 @@ impl Coder {
                     {
                         continue;
                     }
-                    let score = (p.words.len() + p.before.len(), usize::MAX - (last - i));
+                    let score = (size, usize::MAX - (last - i));
                     if best.as_ref().is_none_or(|(w, l, _)| score > (*w, *l)) {
                         best = Some((
                             score.0,
@@ -1244,19 +1255,13 @@ impl Coder {
     }
 
     /// Part-of-speech sanity for a head: a verb head after a determiner is a noun; a
-    /// noun trigger after "to" is a verb.
-    fn head_plausible(
-        &self,
-        t: &Tokens,
-        a: usize,
-        i: usize,
-        form: FormKind,
-        p: &crate::dictionary::VerbPattern,
-    ) -> bool {
+    /// noun trigger after "to" is a verb. It depends on the form only (a noun head's
+    /// form is always [`FormKind::Noun`], a verb head's never).
+    fn head_plausible(&self, t: &Tokens, a: usize, i: usize, form: FormKind) -> bool {
         let prev = if i > a { t.norm(i - 1) } else { "" };
-        match (&p.head, form) {
-            (Head::Noun(_), _) => !matches!(prev, "to" | "will" | "would" | "not"),
-            (Head::Verb(_), FormKind::Present | FormKind::Ing) => {
+        match form {
+            FormKind::Noun => !matches!(prev, "to" | "will" | "would" | "not"),
+            FormKind::Present | FormKind::Ing => {
                 if i > a && DETERMINERS.at(t, i - 1) {
                     return false;
                 }
@@ -1285,10 +1290,8 @@ impl Coder {
                 }
                 true
             }
-            (Head::Verb(_), FormKind::PastOrParticiple | FormKind::Participle) => {
-                !prenominal(t, a, i)
-            }
-            _ => !matches!(prev, "the" | "a" | "an"),
+            FormKind::PastOrParticiple | FormKind::Participle => !prenominal(t, a, i),
+            FormKind::Past => !matches!(prev, "the" | "a" | "an"),
         }
     }
 

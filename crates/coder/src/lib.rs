@@ -35,6 +35,7 @@ pub mod plover;
 pub mod roles;
 pub mod text;
 pub mod verbs;
+pub mod vocab;
 
 pub use article::{parse_published, Article};
 pub use coder::{event_id, Coder, CoderBuilder, FileKind};

@@ -779,6 +779,51 @@ pub static DATE_WORDS: WordSet = WordSet::new(
     ],
 );
 
+/// Tokens a gap between two pattern words never crosses (see `verbs::gap_stopper`):
+/// clause punctuation, modals (a pattern noun after "said they will" belongs to another
+/// clause) and subject pronouns.
+pub static GAP_STOPPERS: WordSet = WordSet::new(
+    20,
+    &[
+        ",", ";", ":", "(", ")", "\"", ".", "!", "?", "[", "]", "will", "would", "shall", "should",
+        "can", "could", "may", "might", "must", "i", "he", "she", "we", "they",
+    ],
+);
+
+/// "of": stops a gap unless a quantity stands before it ("most of the", "part of").
+pub static OF: WordSet = WordSet::new(21, &["of"]);
+
+/// Quantity words before "of" (`verbs::gap_stopper`); numbers count too.
+pub static QUANTITIES: WordSet = WordSet::new(
+    22,
+    &[
+        "%",
+        "cent",
+        "percent",
+        "half",
+        "third",
+        "quarter",
+        "most",
+        "part",
+        "all",
+        "some",
+        "much",
+        "many",
+        "any",
+        "none",
+        "each",
+        "both",
+        "portion",
+        "bulk",
+        "majority",
+        "rest",
+        "remainder",
+        "one",
+        "two",
+        "three",
+    ],
+);
+
 /// Every word set, each with its own flag bit.
 pub static ALL: &[&WordSet] = &[
     &DATE_WORDS,
@@ -801,6 +846,9 @@ pub static ALL: &[&WordSet] = &[
     &INTENT_TO_COOPERATE,
     &LIGHT_VERBS,
     &FUNCTION_CAPS,
+    &GAP_STOPPERS,
+    &OF,
+    &QUANTITIES,
 ];
 
 /// Word -> the bits of every word set it belongs to.

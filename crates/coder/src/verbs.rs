@@ -1,6 +1,7 @@
 //! Verb patterns: inflection of lemmas, the head index, and matching a pattern at a token.
 
 use crate::dictionary::{Head, IrregularForms, Irregulars, VerbPattern};
+use crate::roles::{GAP_STOPPERS, OF, QUANTITIES};
 use crate::text::tokens::{Kind, Tokens};
 use rustc_hash::FxHashMap;
 
@@ -164,6 +165,11 @@ pub enum FormKind {
     Ing,
     /// A noun trigger.
     Noun,
+}
+
+impl FormKind {
+    /// Number of forms (for tables indexed by `form as usize`).
+    pub const COUNT: usize = 6;
 }
 
 /// Id of a word that is in no pattern.
@@ -653,6 +659,12 @@ impl VerbIndex {
         Some(from - 1)
     }
 
+    /// Number of words of pattern `pi` besides its head (before and after it).
+    #[inline]
+    pub fn pattern_size(&self, pi: u32) -> usize {
+        self.words[pi as usize].len() + self.before[pi as usize].len()
+    }
+
     /// Number of words pattern `pi` needs before its head.
     pub fn before_len(&self, pi: u32) -> usize {
         self.before[pi as usize].len()
@@ -691,49 +703,12 @@ pub const MAX_GAP: usize = 3;
 /// or a subject pronoun starts a new clause, never a word inside a noun phrase: "said
 /// they will attack" is no "said ... attack" (the noun).
 fn gap_stopper(t: &Tokens, i: usize) -> bool {
-    match t.toks[i].kind {
-        Kind::Punct => matches!(
-            t.norm(i),
-            "," | ";" | ":" | "(" | ")" | "\"" | "." | "!" | "?" | "[" | "]"
-        ),
-        _ => match t.norm(i) {
-            "of" => i > 0 && !quantity(t, i - 1),
-            "will" | "would" | "shall" | "should" | "can" | "could" | "may" | "might" | "must"
-            | "i" | "he" | "she" | "we" | "they" => true,
-            _ => false,
-        },
-    }
+    GAP_STOPPERS.at(t, i) || (OF.at(t, i) && i > 0 && !quantity(t, i - 1))
 }
 
 /// A quantity before a partitive "of": a number, a percentage, or a quantifier.
 fn quantity(t: &Tokens, i: usize) -> bool {
-    t.toks[i].kind == Kind::Number
-        || matches!(
-            t.norm(i),
-            "%" | "cent"
-                | "percent"
-                | "half"
-                | "third"
-                | "quarter"
-                | "most"
-                | "part"
-                | "all"
-                | "some"
-                | "much"
-                | "many"
-                | "any"
-                | "none"
-                | "each"
-                | "both"
-                | "portion"
-                | "bulk"
-                | "majority"
-                | "rest"
-                | "remainder"
-                | "one"
-                | "two"
-                | "three"
-        )
+    t.toks[i].kind == Kind::Number || QUANTITIES.at(t, i)
 }
 
 #[cfg(test)]

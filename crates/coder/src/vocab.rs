@@ -1,0 +1,101 @@
+//! The coder's shared vocabulary: lower-case word -> (verb index id, actor matcher id),
+//! probed once per token.
+//!
+//! Nearly every word is at most 15 bytes long. Such a word is keyed by its bytes packed
+//! into two integers with its length in the last byte, so a probe hashes two integers
+//! and compares two integers (no string comparison call); longer words use a map of
+//! strings.
+
+use rustc_hash::FxHashMap;
+
+/// Ids of a word: (verb index id, actor matcher id), `u32::MAX` where the word is not in
+/// that index.
+pub type Ids = (u32, u32);
+
+/// Both ids unknown.
+pub const NONE: Ids = (u32::MAX, u32::MAX);
+
+/// Longest word kept in the packed map.
+const PACKED_MAX: usize = 15;
+
+/// Word -> [`Ids`].
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    packed: FxHashMap<(u64, u64), Ids>,
+    long: FxHashMap<Box<str>, Ids>,
+}
+
+/// The bytes of a word of at most [`PACKED_MAX`] bytes, zero-padded, its length in the
+/// last byte (so words that differ only by trailing NUL bytes stay apart).
+#[inline]
+fn pack(w: &[u8]) -> (u64, u64) {
+    debug_assert!(w.len() <= PACKED_MAX);
+    let mut b = [0u8; 16];
+    b[..w.len()].copy_from_slice(w);
+    b[15] = w.len() as u8;
+    let (lo, hi) = b.split_at(8);
+    (
+        u64::from_le_bytes(lo.try_into().unwrap_or_default()),
+        u64::from_le_bytes(hi.try_into().unwrap_or_default()),
+    )
+}
+
+impl Vocab {
+    /// Room for about `n` words.
+    pub fn with_capacity(n: usize) -> Self {
+        let mut v = Vocab::default();
+        v.packed.reserve(n);
+        v
+    }
+
+    /// The ids of `w`, inserted as [`NONE`] when new.
+    pub fn entry(&mut self, w: &str) -> &mut Ids {
+        if w.len() <= PACKED_MAX {
+            self.packed.entry(pack(w.as_bytes())).or_insert(NONE)
+        } else {
+            self.long.entry(w.into()).or_insert(NONE)
+        }
+    }
+
+    /// The ids of `w` ([`NONE`] when it is in neither index).
+    #[inline]
+    pub fn get(&self, w: &[u8]) -> Ids {
+        let ids = if w.len() <= PACKED_MAX {
+            self.packed.get(&pack(w))
+        } else {
+            std::str::from_utf8(w).ok().and_then(|s| self.long.get(s))
+        };
+        ids.copied().unwrap_or(NONE)
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.packed.len() + self.long.len()
+    }
+
+    /// True when there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_words_and_trailing_nul() {
+        let mut v = Vocab::default();
+        v.entry("attack").0 = 7;
+        v.entry("attack").1 = 9;
+        v.entry("internationalisation").1 = 3;
+        v.entry("exactly15bytes!").0 = 5;
+        assert_eq!(v.get(b"attack"), (7, 9));
+        assert_eq!(v.get(b"attack\0"), NONE);
+        assert_eq!(v.get(b"attac"), NONE);
+        assert_eq!(v.get(b"internationalisation"), (u32::MAX, 3));
+        assert_eq!(v.get(b"exactly15bytes!"), (5, u32::MAX));
+        assert_eq!(v.get(b""), NONE);
+        assert_eq!(v.len(), 3);
+    }
+}
