@@ -223,18 +223,7 @@ impl Coder {
         let mut hits: Vec<Vec<Hit>> = Vec::with_capacity(docs.len());
         let mut actor_ids: Vec<u32> = Vec::new();
         for (d, _, _) in docs.iter_mut() {
-            let t = &d.tokens;
-            actor_ids.clear();
-            let verb_ids: Vec<u32> = (0..t.len())
-                .map(|i| {
-                    let tok = &t.toks[i];
-                    let (v, a) = self
-                        .vocab
-                        .get(&t.norm.as_bytes()[tok.norm_start as usize..tok.norm_end as usize]);
-                    actor_ids.push(a);
-                    v
-                })
-                .collect();
+            let verb_ids = self.word_ids(&d.tokens, &mut actor_ids);
             self.verbs.annotate_ids(&mut d.tokens, verb_ids);
             hits.push(self.actors.scan_ids(d, &actor_ids));
         }
@@ -307,6 +296,25 @@ impl Coder {
         }
         let events = self.finish(a, cands);
         (events, ctx.trace)
+    }
+
+    /// The verb-index word id of each token (returned) and its actor-trie word id
+    /// (into `actor_ids`): one vocabulary probe per token.
+    #[inline(never)]
+    fn word_ids(&self, t: &Tokens, actor_ids: &mut Vec<u32>) -> Vec<u32> {
+        actor_ids.clear();
+        actor_ids.reserve(t.len());
+        let norm = t.norm.as_bytes();
+        t.toks
+            .iter()
+            .map(|tok| {
+                let (v, a) =
+                    self.vocab
+                        .get_in(norm, tok.norm_start as usize, tok.norm_end as usize);
+                actor_ids.push(a);
+                v
+            })
+            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1141,7 +1149,7 @@ impl Coder {
         while i < b {
             if covered[i - a]
                 || t.toks[i].kind != Kind::Word
-                || self.verbs.heads_at(t, i).is_empty()
+                || !self.verbs.heads_here(t, i)
                 || doc.in_dateline(i)
             {
                 // (no pattern headed here: `candidates_at` would find none)
@@ -1170,15 +1178,13 @@ impl Coder {
                 continue;
             }
             // the pattern with the most words wins, then the shortest span, then the
-            // first: the candidates are tried largest first (a stable sort keeps the
-            // order among equals) until they are smaller than the best match
-            cands.sort_by_key(|&(pi, _)| std::cmp::Reverse(self.verbs.pattern_size(pi)));
+            // first: a candidate smaller than the best match so far is not tried
             let mut plausible: [Option<bool>; FormKind::COUNT] = [None; FormKind::COUNT];
             let mut best: Option<(usize, usize, Trigger)> = None;
             for &(pi, form) in &cands {
                 let size = self.verbs.pattern_size(pi);
                 if best.as_ref().is_some_and(|(w, _, _)| size < *w) {
-                    break;
+                    continue;
                 }
                 if !*plausible[form as usize]
                     .get_or_insert_with(|| self.head_plausible(t, a, i, form))
@@ -1231,9 +1237,12 @@ impl Coder {
     fn passive_trigger(&self, t: &Tokens, a: usize, b: usize, i: usize) -> Option<Trigger> {
         let object = passive_object_span(t, a, i)?;
         let agent = by_phrase_span(t, i, b);
+        let span_ids = self.verbs.passive_span_ids(t, object);
         let mut best: Option<(usize, Trigger)> = None;
         for &(pi, form) in self.verbs.heads_at(t, i) {
-            if !matches!(form, FormKind::Participle | FormKind::PastOrParticiple) {
+            if !matches!(form, FormKind::Participle | FormKind::PastOrParticiple)
+                || !self.verbs.may_match_passive(pi, &span_ids)
+            {
                 continue;
             }
             let p = &self.dicts.verbs[pi as usize];
@@ -1725,7 +1734,7 @@ impl Coder {
     }
 
     fn is_verbish(&self, t: &Tokens, i: usize) -> bool {
-        !self.verbs.heads_at(t, i).is_empty() || AUXILIARIES.at(t, i)
+        self.verbs.heads_here(t, i) || AUXILIARIES.at(t, i)
     }
 
     fn finish(&self, a: &Article, cands: Vec<Candidate>) -> Vec<Event> {

@@ -873,3 +873,19 @@ pub fn annotate(t: &mut Tokens) {
         .collect();
     t.flags = flags;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_set_bits_are_distinct_and_below_the_index_bits() {
+        let mut seen = 0u32;
+        for set in ALL {
+            assert_eq!(set.bit.count_ones(), 1);
+            assert_eq!(seen & set.bit, 0, "two word sets share a bit");
+            assert!(set.bit < 1 << crate::verbs::INDEX_FLAGS_FROM);
+            seen |= set.bit;
+        }
+    }
+}

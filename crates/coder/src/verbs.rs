@@ -175,6 +175,18 @@ impl FormKind {
 /// Id of a word that is in no pattern.
 pub const NO_WORD: u32 = u32::MAX;
 
+/// Flag bit of a word (in [`VerbIndex`]'s flags and so in `Tokens::flags`, above the
+/// word-set bits of `roles`): some pattern is headed by it.
+pub const HEADS_A_PATTERN: u32 = 1 << 31;
+/// Flag bit: the word is a form of a verb head.
+pub const VERB_FORM: u32 = 1 << 30;
+/// Flag bit: some word-set member starts with the word.
+const STARTS_SET_MEMBER: u32 = 1 << 29;
+/// Flag bit: some word-set member ends with the word.
+const ENDS_SET_MEMBER: u32 = 1 << 28;
+/// Lowest flag bit the index uses (`roles` word sets stay below it).
+pub const INDEX_FLAGS_FROM: u32 = 28;
+
 /// One compiled word of a pattern.
 #[derive(Debug, Clone)]
 enum Word {
@@ -307,6 +319,22 @@ impl VerbIndex {
         }
         ix.to_id = ix.intern("to");
         ix.index_first_words();
+        for id in 0..ix.heads.len() {
+            let mut f = 0;
+            if !ix.heads[id].is_empty() {
+                f |= HEADS_A_PATTERN;
+            }
+            if ix.verb_form[id] {
+                f |= VERB_FORM;
+            }
+            ix.flags[id] |= f;
+        }
+        for &(_, w) in ix.set_first.keys() {
+            ix.flags[w as usize] |= STARTS_SET_MEMBER;
+        }
+        for &(_, w) in ix.set_last.keys() {
+            ix.flags[w as usize] |= ENDS_SET_MEMBER;
+        }
         ix
     }
 
@@ -488,6 +516,22 @@ impl VerbIndex {
         }
     }
 
+    /// The flags of token `i`: its word-set bits and the index's own bits
+    /// ([`HEADS_A_PATTERN`], [`VERB_FORM`], ...), from `t.flags` when annotated.
+    #[inline]
+    pub fn token_flags(&self, t: &Tokens, i: usize) -> u32 {
+        match t.flags.get(i) {
+            Some(&f) => f,
+            None => self.flags.get(self.id(t, i) as usize).copied().unwrap_or(0),
+        }
+    }
+
+    /// Does some pattern have its head at token `i`?
+    #[inline]
+    pub fn heads_here(&self, t: &Tokens, i: usize) -> bool {
+        self.token_flags(t, i) & HEADS_A_PATTERN != 0
+    }
+
     /// Patterns headed by token `i`, with the form the token has.
     #[inline]
     pub fn heads_at(&self, t: &Tokens, i: usize) -> &[(u32, FormKind)] {
@@ -501,8 +545,7 @@ impl VerbIndex {
     /// Token `i` is a form of some verb head.
     #[inline]
     pub fn is_verb_form(&self, t: &Tokens, i: usize) -> bool {
-        let id = self.id(t, i);
-        self.verb_form.get(id as usize).copied().unwrap_or(false)
+        self.token_flags(t, i) & VERB_FORM != 0
     }
 
     /// Patterns headed by this lower-case word.
@@ -543,6 +586,9 @@ impl VerbIndex {
             Word::Prefix(p) => t.norm(k).starts_with(&**p).then_some(k),
             Word::Set(s) => {
                 // only the members starting with this token's word, in member order
+                if self.token_flags(t, k) & STARTS_SET_MEMBER == 0 {
+                    return None;
+                }
                 let members = self.sets.get(*s as usize)?;
                 let cands = self.set_first.get(&(*s, self.id(t, k)))?;
                 cands.iter().find_map(|&mi| {
@@ -561,6 +607,9 @@ impl VerbIndex {
         match w {
             Word::Set(s) => {
                 // only the members ending with this token's word, in member order
+                if self.token_flags(t, k) & ENDS_SET_MEMBER == 0 {
+                    return None;
+                }
                 let members = self.sets.get(*s as usize)?;
                 let cands = self.set_last.get(&(*s, self.id(t, k)))?;
                 cands.iter().find_map(|&mi| {
@@ -633,6 +682,31 @@ impl VerbIndex {
 
     /// Matches `ws` in `[start, end)`: the first word at most `first_gap` tokens after
     /// `start`, each next one with the gaps of [`Self::match_at`]; the last token matched.
+    /// The word ids of a passive's subject span `[start, end)` up to its first gap
+    /// stopper: where the first word after a head must stand for
+    /// [`Self::match_passive`] to find it (see [`Self::may_match_passive`]).
+    pub fn passive_span_ids(&self, t: &Tokens, (start, end): (usize, usize)) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for k in start..end {
+            ids.push(self.id(t, k));
+            if gap_stopper(t, k) {
+                break;
+            }
+        }
+        ids
+    }
+
+    /// False when pattern `pi` cannot match a passive whose subject span holds the
+    /// words `span_ids` ([`Self::passive_span_ids`]): its first word after the head is
+    /// a plain word that is not there. A cheap test before [`Self::match_passive`].
+    #[inline]
+    pub fn may_match_passive(&self, pi: u32, span_ids: &[u32]) -> bool {
+        match self.words[pi as usize].first() {
+            Some(Word::Id(id)) => span_ids.contains(id),
+            _ => true,
+        }
+    }
+
     fn words_in(
         &self,
         ws: &[Word],

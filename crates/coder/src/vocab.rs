@@ -68,6 +68,31 @@ impl Vocab {
         ids.copied().unwrap_or(NONE)
     }
 
+    /// The ids of the word `text[start..end]`, where `text` is a token haystack with
+    /// room after most words (`Tokens::norm`): the packed key is read as two 8-byte
+    /// loads and masked, with no copy, when 16 bytes from `start` are in `text`.
+    #[inline]
+    pub fn get_in(&self, text: &[u8], start: usize, end: usize) -> Ids {
+        let len = end - start;
+        if len > PACKED_MAX || start + 16 > text.len() {
+            return self.get(&text[start..end]);
+        }
+        let load = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&text[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        // keep the word's bytes, zero the rest, length in the last byte
+        let keep = |n: usize| match n {
+            0 => 0,
+            8.. => u64::MAX,
+            n => (1u64 << (8 * n)) - 1,
+        };
+        let lo = load(start) & keep(len);
+        let hi = (load(start + 8) & keep(len.saturating_sub(8))) | ((len as u64) << 56);
+        self.packed.get(&(lo, hi)).copied().unwrap_or(NONE)
+    }
+
     /// Number of words.
     pub fn len(&self) -> usize {
         self.packed.len() + self.long.len()
@@ -97,5 +122,33 @@ mod tests {
         assert_eq!(v.get(b"exactly15bytes!"), (5, u32::MAX));
         assert_eq!(v.get(b""), NONE);
         assert_eq!(v.len(), 3);
+    }
+
+    #[test]
+    fn reading_in_place_agrees_with_copying() {
+        let mut v = Vocab::default();
+        let words = [
+            "a",
+            "attack",
+            "exactly8",
+            "ninechars",
+            "exactly15bytes!",
+            "sixteen-letters!",
+        ];
+        for (i, w) in words.iter().enumerate() {
+            *v.entry(w) = (i as u32, 0);
+        }
+        let hay =
+            " a  attack  exactly8  ninechars  exactly15bytes!  sixteen-letters!  attacks  at ";
+        let b = hay.as_bytes();
+        let mut start = 0;
+        while let Some(off) = hay[start..].find(|c: char| c != ' ') {
+            let s = start + off;
+            let e = s + hay[s..].find(' ').unwrap();
+            assert_eq!(v.get_in(b, s, e), v.get(&b[s..e]), "{}", &hay[s..e]);
+            start = e;
+        }
+        assert_eq!(v.get_in(b, 4, 10), (1, 0));
+        assert_eq!(v.get_in(b, 4, 9), NONE);
     }
 }
