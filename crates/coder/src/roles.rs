@@ -37,8 +37,16 @@ impl WordSet {
     pub fn at(&self, t: &Tokens, i: usize) -> bool {
         match t.flags.get(i) {
             Some(f) => f & self.bit != 0,
-            None => self.contains(&t.norm(i)),
+            None => self.at_unflagged(t, i),
         }
+    }
+
+    /// [`Self::at`] for tokens without flags (kept out of line: the flagged test is
+    /// the hot one and stays a load and a mask where it is inlined).
+    #[cold]
+    #[inline(never)]
+    fn at_unflagged(&self, t: &Tokens, i: usize) -> bool {
+        self.contains(&t.norm(i))
     }
 
     /// The words, in their listed order.

@@ -512,8 +512,16 @@ impl VerbIndex {
     fn id(&self, t: &Tokens, i: usize) -> u32 {
         match t.ids.get(i) {
             Some(&id) => id,
-            None => self.ids.get(t.norm(i)).copied().unwrap_or(NO_WORD),
+            None => self.id_unannotated(t, i),
         }
+    }
+
+    /// [`Self::id`] of a token of unannotated tokens (out of line: the annotated case
+    /// is the hot one).
+    #[cold]
+    #[inline(never)]
+    fn id_unannotated(&self, t: &Tokens, i: usize) -> u32 {
+        self.ids.get(t.norm(i)).copied().unwrap_or(NO_WORD)
     }
 
     /// The flags of token `i`: its word-set bits and the index's own bits
@@ -522,8 +530,15 @@ impl VerbIndex {
     pub fn token_flags(&self, t: &Tokens, i: usize) -> u32 {
         match t.flags.get(i) {
             Some(&f) => f,
-            None => self.flags.get(self.id(t, i) as usize).copied().unwrap_or(0),
+            None => self.flags_unannotated(t, i),
         }
+    }
+
+    /// [`Self::token_flags`] of a token of unannotated tokens (out of line).
+    #[cold]
+    #[inline(never)]
+    fn flags_unannotated(&self, t: &Tokens, i: usize) -> u32 {
+        self.flags.get(self.id(t, i) as usize).copied().unwrap_or(0)
     }
 
     /// Does some pattern have its head at token `i`?
@@ -584,21 +599,27 @@ impl VerbIndex {
         match w {
             Word::Id(id) => (self.id(t, k) == *id).then_some(k),
             Word::Prefix(p) => t.norm(k).starts_with(&**p).then_some(k),
-            Word::Set(s) => {
-                // only the members starting with this token's word, in member order
-                if self.token_flags(t, k) & STARTS_SET_MEMBER == 0 {
-                    return None;
-                }
-                let members = self.sets.get(*s as usize)?;
-                let cands = self.set_first.get(&(*s, self.id(t, k)))?;
-                cands.iter().find_map(|&mi| {
-                    let m = &members[mi as usize];
-                    let last = k + m.len() - 1;
-                    (last < end && m.iter().enumerate().all(|(j, id)| self.id(t, k + j) == *id))
-                        .then_some(last)
-                })
+            // only a token that starts some set member can start one of this set's
+            Word::Set(s) if self.token_flags(t, k) & STARTS_SET_MEMBER != 0 => {
+                self.set_member_at(*s, t, k, end)
             }
+            Word::Set(_) => None,
         }
+    }
+
+    /// The first member of word set `s` (in member order) standing at token `k` and
+    /// ending before `end`: the index of its last token.
+    #[inline(never)]
+    fn set_member_at(&self, s: u32, t: &Tokens, k: usize, end: usize) -> Option<usize> {
+        // only the members starting with this token's word
+        let members = self.sets.get(s as usize)?;
+        let cands = self.set_first.get(&(s, self.id(t, k)))?;
+        cands.iter().find_map(|&mi| {
+            let m = &members[mi as usize];
+            let last = k + m.len() - 1;
+            (last < end && m.iter().enumerate().all(|(j, id)| self.id(t, k + j) == *id))
+                .then_some(last)
+        })
     }
 
     /// Like [`Self::word_at`], the word ending at token `k` (not before `start`): the
@@ -776,11 +797,13 @@ pub const MAX_GAP: usize = 3;
 /// phrase is the head ("cancel 80 per cent of the debt", "half of the troops"). A modal
 /// or a subject pronoun starts a new clause, never a word inside a noun phrase: "said
 /// they will attack" is no "said ... attack" (the noun).
+#[inline]
 fn gap_stopper(t: &Tokens, i: usize) -> bool {
     GAP_STOPPERS.at(t, i) || (OF.at(t, i) && i > 0 && !quantity(t, i - 1))
 }
 
 /// A quantity before a partitive "of": a number, a percentage, or a quantifier.
+#[inline]
 fn quantity(t: &Tokens, i: usize) -> bool {
     t.toks[i].kind == Kind::Number || QUANTITIES.at(t, i)
 }
