@@ -35,13 +35,14 @@ pub enum Entry {
 pub struct ActorMatcher {
     /// Lower-case word -> word id (words of any phrase).
     words: FxHashMap<Box<str>, u32>,
-    /// Trie edges: (node, word id) -> child node; node 0 is the root.
+    /// Trie edges below the first word: (node, word id) -> child node.
     edges: FxHashMap<(u32, u32), u32>,
     /// Per node: the phrase ending there, with which of its tokens must be
     /// capitalised (bit mask).
     ends: Vec<Option<(Entry, u64)>>,
-    /// Per word id: some phrase starts with this word.
-    starts: Vec<bool>,
+    /// Per word id: the node of the phrases starting with this word ([`NO_WORD`] if
+    /// none): the root's edges, looked up without hashing.
+    root: Vec<u32>,
 }
 
 /// Word id of a token in no phrase.
@@ -132,20 +133,26 @@ impl ActorMatcher {
             let id = match self.words.get(w.as_str()) {
                 Some(&id) => id,
                 None => {
-                    let id = self.starts.len() as u32;
+                    let id = self.root.len() as u32;
                     self.words.insert(w.as_str().into(), id);
-                    self.starts.push(false);
+                    self.root.push(NO_WORD);
                     id
                 }
             };
-            if k == 0 {
-                self.starts[id as usize] = true;
-            }
             let ends = &mut self.ends;
-            node = *self.edges.entry((node, id)).or_insert_with(|| {
+            let mut new_node = || {
                 ends.push(None);
                 (ends.len() - 1) as u32
-            });
+            };
+            node = if k == 0 {
+                let r = &mut self.root[id as usize];
+                if *r == NO_WORD {
+                    *r = new_node();
+                }
+                *r
+            } else {
+                *self.edges.entry((node, id)).or_insert_with(new_node)
+            };
         }
         self.ends[node as usize] = Some((e, caps));
     }
@@ -174,14 +181,17 @@ impl ActorMatcher {
         let mut i = 0;
         while i < n {
             let first_id = ids[i];
-            if first_id == NO_WORD || !self.starts[first_id as usize] {
-                i += 1;
-                continue;
-            }
+            let start = match self.root.get(first_id as usize) {
+                Some(&node) if node != NO_WORD => node,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
             // the longest phrase starting at token i
-            let mut node = 0u32;
-            let mut best = None;
-            for (j, &w) in ids.iter().enumerate().skip(i) {
+            let mut node = start;
+            let mut best = self.ends[node as usize].map(|e| (i, e));
+            for (j, &w) in ids.iter().enumerate().skip(i + 1) {
                 if w == NO_WORD {
                     break;
                 }

@@ -1718,14 +1718,11 @@ impl Coder {
 
     /// A token that reads as a finite or infinitive verb of some pattern (not a noun use).
     fn is_verb_token(&self, t: &Tokens, a: usize, i: usize) -> bool {
-        if i > a && DETERMINERS.at(t, i - 1) {
+        if !self.verbs.is_verb_form(t, i) || (i > a && DETERMINERS.at(t, i - 1)) {
             return false;
         }
         // a regular participle as a noun modifier ("talks with exiled dissidents")
-        if t.norm(i).ends_with("ed") && prenominal(t, a, i) {
-            return false;
-        }
-        self.verbs.is_verb_form(t, i)
+        !(t.norm(i).ends_with("ed") && prenominal(t, a, i))
     }
 
     /// The token is an inflection of some verb pattern's head.
@@ -1984,9 +1981,10 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         if !p.resolved() || !q.resolved() {
             continue;
         }
-        let between: Vec<&str> = (p.last + 1..q.first).map(|i| t.norm(i)).collect();
+        let (words, n) = short_gap(t, p.last + 1, q.first);
+        let between = &words[..n];
         let joined = matches!(
-            between.as_slice(),
+            between,
             ["and"]
                 | [","]
                 | [",", "and"]
@@ -2013,15 +2011,14 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
             )
         };
         let list_goes_on = k + 1 < ms.len() && {
-            let next: Vec<&str> = (q.last + 1..ms[k + 1].first).map(|i| t.norm(i)).collect();
-            next == [","] || joins(&next)
+            let (words, n) = short_gap(t, q.last + 1, ms[k + 1].first);
+            let next = &words[..n];
+            next == [","] || joins(next)
         };
         // ("between X and Y" names the two sides, not a list)
         let g = &ms[group[k - 1]];
-        let pp_list = pp(g)
-            && t.norm(g.first - 1) != "between"
-            && !pp(q)
-            && (joins(&between) || list_goes_on);
+        let pp_list =
+            pp(g) && t.norm(g.first - 1) != "between" && !pp(q) && (joins(between) || list_goes_on);
         if pp(p) != pp(q) && !along && !pp_list {
             continue;
         }
@@ -2030,6 +2027,21 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         }
     }
     group
+}
+
+/// The words of tokens `[from, to)` when there are at most three (every joining
+/// sequence `coordinate` knows is that short); none for a longer gap, which joins
+/// nothing either.
+fn short_gap(t: &Tokens, from: usize, to: usize) -> ([&str; 3], usize) {
+    let mut words = [""; 3];
+    let n = to.saturating_sub(from);
+    if n > 3 {
+        return (words, 0);
+    }
+    for (w, i) in words.iter_mut().zip(from..to) {
+        *w = t.norm(i);
+    }
+    (words, n)
 }
 
 fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
