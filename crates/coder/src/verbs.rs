@@ -224,22 +224,74 @@ pub struct VerbIndex {
     /// (head word id, id of a token right after it) -> positions in `heads[head]` of
     /// the patterns whose first word may start at such a token (that word, or a word
     /// set with a member starting with it). Patterns in neither list can never match.
-    by_first: FxHashMap<(u32, u32), Vec<u32>>,
+    by_first: Postings,
     /// Like `by_first`, for the patterns with no words after the head but some before
     /// it, keyed by the id of a token right before the head where their last word
     /// before it may end.
-    by_before: FxHashMap<(u32, u32), Vec<u32>>,
+    by_before: Postings,
     /// (word set, word id) -> indices into the set's members (in their order) of the
     /// members starting with that word: only those can match at a token.
-    set_first: FxHashMap<(u32, u32), Vec<u32>>,
+    set_first: Postings,
     /// Like `set_first`, for the members ending with that word.
-    set_last: FxHashMap<(u32, u32), Vec<u32>>,
+    set_last: Postings,
     /// Id of the word "to" (always interned: `match_at` compares ids, not strings).
     to_id: u32,
     /// Per word id: it is the second half of some `by_first` key (else no lookup).
     in_by_first: Vec<bool>,
     /// Per word id: it is the second half of some `by_before` key.
     in_by_before: Vec<bool>,
+}
+
+/// A map from a pair of ids to a list of ids, the lists laid out in one array (one
+/// table entry per key and no allocation per list: the indexes have hundreds of
+/// thousands of keys).
+#[derive(Debug, Clone, Default)]
+struct Postings {
+    /// key -> (start, length) in `values`
+    runs: FxHashMap<(u32, u32), (u32, u32)>,
+    values: Vec<u32>,
+}
+
+impl Postings {
+    /// From (key, value) pairs; each key's list keeps the pairs' order.
+    fn new(pairs: Vec<((u32, u32), u32)>) -> Self {
+        // count each key's values, lay the lists out, then fill them in order
+        // (sized for every pair a key of its own: no rehashing while it fills)
+        let mut runs: FxHashMap<(u32, u32), (u32, u32)> =
+            FxHashMap::with_capacity_and_hasher(pairs.len(), Default::default());
+        for (k, _) in &pairs {
+            runs.entry(*k).or_insert((0, 0)).1 += 1;
+        }
+        let mut start = 0;
+        for r in runs.values_mut() {
+            (r.0, start, r.1) = (start, start + r.1, 0);
+        }
+        let mut values = vec![0; pairs.len()];
+        for (k, v) in &pairs {
+            if let Some(r) = runs.get_mut(k) {
+                values[(r.0 + r.1) as usize] = *v;
+                r.1 += 1;
+            }
+        }
+        Postings { runs, values }
+    }
+
+    /// The list of `key`, if any.
+    #[inline]
+    fn get(&self, key: &(u32, u32)) -> Option<&[u32]> {
+        let &(start, len) = self.runs.get(key)?;
+        Some(&self.values[start as usize..(start + len) as usize])
+    }
+
+    /// The keys.
+    fn keys(&self) -> impl Iterator<Item = &(u32, u32)> {
+        self.runs.keys()
+    }
+
+    /// True when there are no keys.
+    fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
 }
 
 impl VerbIndex {
@@ -343,10 +395,25 @@ impl VerbIndex {
         let mut generic = vec![Vec::new(); self.heads.len()];
         // pre-sized (at least one key per head and pattern): no growth by rehashing
         let pairs: usize = self.heads.iter().map(Vec::len).sum();
-        let mut by_first: FxHashMap<(u32, u32), Vec<u32>> =
-            FxHashMap::with_capacity_and_hasher(pairs, Default::default());
-        let mut by_before: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
-        let mut firsts: Vec<u32> = Vec::new();
+        let mut by_first: Vec<((u32, u32), u32)> = Vec::with_capacity(pairs);
+        let mut by_before: Vec<((u32, u32), u32)> = Vec::new();
+        // per word set: the distinct first words and the distinct last words of its
+        // members, ascending (an undefined or empty set has none: never a candidate)
+        let edges = |last: bool| -> Vec<Vec<u32>> {
+            self.sets
+                .iter()
+                .map(|members| {
+                    let mut ws: Vec<u32> = members
+                        .iter()
+                        .filter_map(|m| if last { m.last() } else { m.first() }.copied())
+                        .collect();
+                    ws.sort_unstable();
+                    ws.dedup();
+                    ws
+                })
+                .collect()
+        };
+        let (set_firsts, set_lasts) = (edges(false), edges(true));
         for (hid, list) in self.heads.iter().enumerate() {
             for (pos, &(pi, _)) in list.iter().enumerate() {
                 // the word that must stand next to the head: the first word after it, or
@@ -358,46 +425,39 @@ impl VerbIndex {
                 let index = if after { &mut by_first } else { &mut by_before };
                 match word {
                     None | Some(Word::Prefix(_)) => generic[hid].push(pos as u32),
-                    Some(Word::Id(id)) => {
-                        index.entry((hid as u32, *id)).or_default().push(pos as u32)
-                    }
+                    Some(Word::Id(id)) => index.push(((hid as u32, *id), pos as u32)),
                     Some(Word::Set(s)) => {
-                        // an undefined or empty set matches nothing: never a candidate
-                        firsts.clear();
-                        if let Some(members) = self.sets.get(*s as usize) {
-                            let edge =
-                                |m: &Vec<u32>| if after { m.first() } else { m.last() }.copied();
-                            firsts.extend(members.iter().filter_map(edge));
-                        }
-                        firsts.sort_unstable();
-                        firsts.dedup();
-                        for &f in &firsts {
-                            index.entry((hid as u32, f)).or_default().push(pos as u32);
+                        let ws = if after { &set_firsts } else { &set_lasts };
+                        for &f in ws.get(*s as usize).map_or(&[][..], Vec::as_slice) {
+                            index.push(((hid as u32, f), pos as u32));
                         }
                     }
                 }
             }
         }
         self.in_by_first = vec![false; self.heads.len()];
-        for &(_, w) in by_first.keys() {
+        for &((_, w), _) in &by_first {
             self.in_by_first[w as usize] = true;
         }
         self.in_by_before = vec![false; self.heads.len()];
-        for &(_, w) in by_before.keys() {
+        for &((_, w), _) in &by_before {
             self.in_by_before[w as usize] = true;
         }
         self.generic = generic;
-        self.by_first = by_first;
-        self.by_before = by_before;
+        self.by_first = Postings::new(by_first);
+        self.by_before = Postings::new(by_before);
+        let (mut set_first, mut set_last) = (Vec::new(), Vec::new());
         for (si, members) in self.sets.iter().enumerate() {
             for (mi, m) in members.iter().enumerate() {
                 if let (Some(&f), Some(&l)) = (m.first(), m.last()) {
                     let key = |w| (si as u32, w);
-                    self.set_first.entry(key(f)).or_default().push(mi as u32);
-                    self.set_last.entry(key(l)).or_default().push(mi as u32);
+                    set_first.push((key(f), mi as u32));
+                    set_last.push((key(l), mi as u32));
                 }
             }
         }
+        self.set_first = Postings::new(set_first);
+        self.set_last = Postings::new(set_last);
     }
 
     /// The patterns headed by token `i` that may match there, within `[start, end)`,

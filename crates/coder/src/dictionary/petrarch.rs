@@ -97,6 +97,15 @@ fn clean_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut in_comment = false;
     for (n, raw) in text.lines().enumerate() {
+        // most lines hold no comment marker: no copy, no substring search
+        if !in_comment && !raw.contains('<') {
+            let cut = raw.find(['#', ';']).unwrap_or(raw.len());
+            let line = raw[..cut].trim();
+            if !line.is_empty() {
+                out.push((n + 1, line.to_string()));
+            }
+            continue;
+        }
         let mut line = String::new();
         let mut rest = raw;
         loop {
@@ -523,13 +532,14 @@ impl Loader<'_> {
             }
             return;
         }
+        let none = PreparedWords::default();
         for v in &vs {
             let codes = v.code.clone().unwrap_or(Codes {
                 code: None,
                 paired: None,
                 reverse: false,
             });
-            self.push_pattern(v, &[], &[], &codes, v.line);
+            self.push_pattern(v, &none, &none, &codes, v.line);
         }
         for p in &latest_patterns(&ps) {
             let codes = if p.reverse_markers && !p.codes.reverse {
@@ -541,39 +551,49 @@ impl Loader<'_> {
             } else {
                 p.codes.clone()
             };
+            // the pattern's words are read once for all the block's verbs
+            let pre = self.prepare_words(&p.pre);
+            let post = self.prepare_words(&p.post);
             for v in &vs {
-                self.push_pattern(v, &p.pre, &p.post, &codes, p.line);
+                self.push_pattern(v, &pre, &post, &codes, p.line);
             }
+        }
+    }
+
+    /// A pattern's words before or after its verb: as written (for the pattern's text)
+    /// and as matched (nouns also match their plurals; the verb's own words do not).
+    fn prepare_words(&mut self, words: &[String]) -> PreparedWords {
+        let written = pattern_words(words.iter());
+        let mut matched = written.clone();
+        for w in matched.iter_mut() {
+            self.noun_or_plural(w);
+        }
+        PreparedWords {
+            text: written.into_iter().map(|w| w.word).collect(),
+            matched,
         }
     }
 
     fn push_pattern(
         &mut self,
         v: &BlockVerb,
-        pre: &[String],
-        post: &[String],
+        pre: &PreparedWords,
+        post: &PreparedWords,
         codes: &Codes,
         line: usize,
     ) {
-        let mut before: Vec<PatternWord> = pattern_words(pre.iter());
-        let mut words: Vec<PatternWord> = pattern_words(post.iter());
-        let mut text: Vec<String> = before.iter().map(|w| w.word.clone()).collect();
-        text.extend(v.before.iter().cloned());
+        let mut text: Vec<&str> = pre.text.iter().map(String::as_str).collect();
+        text.extend(v.before.iter().map(String::as_str));
         if !text.is_empty() {
-            text.push("...".into());
+            text.push("...");
         }
-        text.push(v.lemma.clone());
-        text.extend(v.after.iter().cloned());
-        text.extend(words.iter().map(|w| w.word.clone()));
-        // the pattern's nouns also match their plurals (the verb's own words do not)
-        for w in before.iter_mut().chain(words.iter_mut()) {
-            self.noun_or_plural(w);
-        }
+        text.push(&v.lemma);
+        text.extend(v.after.iter().map(String::as_str));
+        text.extend(post.text.iter().map(String::as_str));
+        let mut before = pre.matched.clone();
         before.extend(pattern_words(v.before.iter()));
-        let words: Vec<PatternWord> = pattern_words(v.after.iter())
-            .into_iter()
-            .chain(words)
-            .collect();
+        let mut words = pattern_words(v.after.iter());
+        words.extend(post.matched.iter().cloned());
         let origin = self.origin(line);
         self.d.verbs.push(VerbPattern {
             code: codes.code.clone(),
@@ -1097,6 +1117,16 @@ fn noun_plural(w: &str) -> Option<String> {
 }
 
 /// Pattern words as demarche's own loader makes them (split like text tokens).
+/// The words on one side of a verb pattern, read once per pattern
+/// ([`Loader::prepare_words`]).
+#[derive(Debug, Default)]
+struct PreparedWords {
+    /// As written, for the pattern's text.
+    text: Vec<String>,
+    /// As matched.
+    matched: Vec<PatternWord>,
+}
+
 fn pattern_words<'a>(words: impl Iterator<Item = &'a String>) -> Vec<PatternWord> {
     let mut out = Vec::new();
     for w in words {
@@ -1127,35 +1157,45 @@ const FUNCTION_WORDS: &[&str] = &[
 /// function word is written with a capital (and so must be capitalised in the text),
 /// the others in lower case.
 fn actor_phrase(s: &str) -> Result<String, String> {
-    let words: Vec<String> = s
-        .replace('_', " ")
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
+    let mut words = s
+        .split(|c: char| c == '_' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek().is_none() {
         return Err("an empty actor phrase".into());
     }
-    if words.iter().any(|w| w.contains(['|', '[', ']', '{', '}'])) || words.join(" ").contains("=>")
-    {
+    // (none of these characters is a separator: a word has one iff the phrase has)
+    if s.contains(['|', '[', ']', '{', '}']) || s.contains("=>") {
         return Err(format!("unusable actor phrase {s:?}"));
     }
+    // lower case, words joined by one space, the first word that is no function word
+    // capitalised
+    let mut out = String::with_capacity(s.len());
+    let mut lower = String::new();
     let mut capped = false;
-    let out: Vec<String> = words
-        .into_iter()
-        .map(|w| {
-            if capped || FUNCTION_WORDS.contains(&w.as_str()) {
-                w
-            } else {
-                capped = true;
-                let mut c = w.chars();
-                match c.next() {
-                    Some(f) => f.to_uppercase().chain(c).collect(),
-                    None => w,
-                }
+    for w in words {
+        lower.clear();
+        if w.is_ascii() {
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if capped || FUNCTION_WORDS.contains(&lower.as_str()) {
+            out.push_str(&lower);
+        } else {
+            capped = true;
+            let mut c = lower.chars();
+            if let Some(f) = c.next() {
+                out.extend(f.to_uppercase());
+                out.push_str(c.as_str());
             }
-        })
-        .collect();
-    Ok(out.join(" "))
+        }
+    }
+    Ok(out)
 }
 
 /// An agent phrase: lower case words.
