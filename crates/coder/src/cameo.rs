@@ -9,6 +9,8 @@
 //! Codes are strings, never integers: `"010"` ("make a statement") and `"10"`
 //! (the DEMAND root) would otherwise collide.
 
+use std::sync::OnceLock;
+
 /// One CAMEO event code.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CodeInfo {
@@ -34,7 +36,8 @@ const fn c(code: &'static str, label: &'static str, goldstein: f32) -> CodeInfo 
 /// Only 3- and 4-digit codes are listed; the 2-digit roots are described by
 /// [`root_label`] and their Goldstein weights are used as fall-backs by
 /// [`goldstein`]. Lexicographic order of the strings equals the hierarchical
-/// order (`"021"` < `"0211"` < `"022"`), so [`lookup`] can binary-search.
+/// order (`"021"` < `"0211"` < `"022"`). [`lookup`] finds a code by its position,
+/// from a table indexed by the code's digits.
 #[rustfmt::skip]
 pub static CODES: &[CodeInfo] = &[
     // 01 public statements
@@ -383,14 +386,53 @@ fn root_index(root: &str) -> Option<usize> {
     ROOTS.binary_search_by(|(r, _, _)| (*r).cmp(root)).ok()
 }
 
-/// Looks up a 3- or 4-digit code in [`CODES`] (binary search).
+/// Number of slots of [`slot`]: 3-digit codes take `0..1000`, 4-digit codes `1000..11000`.
+const SLOTS: usize = 11_000;
+
+/// Marks a slot whose code is not in [`CODES`].
+const UNLISTED: u16 = u16::MAX;
+
+/// A dense number for a code of 3 or 4 ASCII digits: its value, plus 1000 for
+/// 4-digit codes (so `"021"` and `"0021"` differ). `None` for any other string.
+fn slot(code: &str) -> Option<usize> {
+    let digit = |b: u8| b.is_ascii_digit().then(|| usize::from(b - b'0'));
+    match *code.as_bytes() {
+        [a, b, c] => Some(digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+        [a, b, c, d] => {
+            Some(1000 + digit(a)? * 1000 + digit(b)? * 100 + digit(c)? * 10 + digit(d)?)
+        }
+        _ => None,
+    }
+}
+
+/// Position in [`CODES`] of the code of each [`slot`], or [`UNLISTED`]: a lookup
+/// is then two array reads instead of a binary search with string comparisons
+/// (it runs once per coded event). Built on first use.
+fn positions() -> &'static [u16] {
+    static POSITIONS: OnceLock<Box<[u16]>> = OnceLock::new();
+    POSITIONS.get_or_init(|| {
+        let mut positions = vec![UNLISTED; SLOTS].into_boxed_slice();
+        for (i, info) in CODES.iter().enumerate() {
+            let s = slot(info.code).expect("CODES holds 3- and 4-digit codes");
+            positions[s] = u16::try_from(i).expect("fewer than 65535 codes");
+        }
+        positions
+    })
+}
+
+/// Position of a 3- or 4-digit code in [`CODES`], if it is listed there.
+///
+/// Returns `None` for unknown codes and for bare roots such as `"14"`.
+pub fn position(code: &str) -> Option<usize> {
+    let p = positions()[slot(code)?];
+    (p != UNLISTED).then_some(usize::from(p))
+}
+
+/// Looks up a 3- or 4-digit code in [`CODES`].
 ///
 /// Returns `None` for unknown codes and for bare roots such as `"14"`.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES
-        .binary_search_by(|info| info.code.cmp(code))
-        .ok()
-        .map(|i| &CODES[i])
+    position(code).map(|i| &CODES[i])
 }
 
 /// True if `code` is a 3- or 4-digit code listed in [`CODES`].
@@ -504,6 +546,45 @@ mod tests {
             assert!((-10.0..=10.0).contains(&info.goldstein), "{}", info.code);
         }
         assert_eq!(CODES.len(), 295);
+    }
+
+    /// The reference for [`lookup`]: a binary search of [`CODES`].
+    fn lookup_by_search(code: &str) -> Option<&'static CodeInfo> {
+        CODES
+            .binary_search_by(|info| info.code.cmp(code))
+            .ok()
+            .map(|i| &CODES[i])
+    }
+
+    /// The slot table finds exactly what a search of the table finds, for every
+    /// code and every other string of up to 5 digits (and a few that are not digits).
+    #[test]
+    fn lookup_agrees_with_search() {
+        let mut probes: Vec<String> = vec![
+            String::new(),
+            "abc".into(),
+            "0a1".into(),
+            "01é".into(),
+            " 010".into(),
+            "010 ".into(),
+            "+10".into(),
+        ];
+        for len in 1..=5u32 {
+            for n in 0..10usize.pow(len) {
+                probes.push(format!("{n:0width$}", width = len as usize));
+            }
+        }
+        for code in &probes {
+            assert_eq!(lookup(code), lookup_by_search(code), "{code:?}");
+            assert_eq!(
+                position(code).map(|i| CODES[i].code),
+                lookup_by_search(code).map(|i| i.code),
+                "{code:?}"
+            );
+        }
+        for (i, info) in CODES.iter().enumerate() {
+            assert_eq!(position(info.code), Some(i));
+        }
     }
 
     #[test]

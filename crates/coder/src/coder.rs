@@ -22,7 +22,7 @@ use crate::verbs::{FormKind, VerbIndex};
 use crate::vocab::Vocab;
 use crate::{cameo, plover};
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Read;
 
 pub use own::FileKind;
@@ -1734,43 +1734,94 @@ impl Coder {
         self.verbs.heads_here(t, i) || AUXILIARIES.at(t, i)
     }
 
-    fn finish(&self, a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
-        // one event per (source, code, target, date): the strongest evidence
-        let mut best: Vec<Candidate> = Vec::new();
-        let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> =
-            HashMap::default();
-        for c in cands {
+    fn finish(&self, a: &Article, mut cands: Vec<Candidate>) -> Vec<Event> {
+        // one event per (source, code, target, date): the strongest evidence, in the order
+        // the keys first appear. `best` holds, per key, the index in `cands` of its first
+        // and of its strongest candidate. Keys borrow from the candidates; an article has
+        // few, so a scan of `best` finds an equal key faster than hashing, except in long
+        // articles.
+        let hashing = cands.len() > SCAN_MAX;
+        let mut best: Vec<(usize, usize)> = Vec::with_capacity(cands.len());
+        let mut slot_of: HashMap<DedupKey<'_>, usize> = HashMap::default();
+        for (i, c) in cands.iter().enumerate() {
             if c.source.0.is_empty() || c.target.as_ref().is_some_and(|t| t.0.is_empty()) {
                 continue;
             }
-            let key = (
-                c.source.0.clone(),
-                c.code.clone(),
-                c.target.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
-                c.date,
-            );
-            match index.get(&key) {
-                Some(&k) => {
-                    if c.strength > best[k].strength {
-                        best[k] = c;
+            let key = c.dedup_key();
+            let slot = if hashing {
+                // a new key takes the next slot
+                let next = best.len();
+                let s = *slot_of.entry(key).or_insert(next);
+                (s < next).then_some(s)
+            } else {
+                best.iter()
+                    .position(|&(first, _)| cands[first].dedup_key() == key)
+            };
+            match slot {
+                Some(s) => {
+                    if c.strength > cands[best[s].1].strength {
+                        best[s].1 = i;
                     }
                 }
-                None => {
-                    index.insert(key, best.len());
-                    best.push(c);
-                }
+                None => best.push((i, i)),
+            }
+        }
+        drop(slot_of);
+        // the strongest candidate of each key takes the place of its first one, so the
+        // winners are in the order of `cands` (the pairs swapped are disjoint: each
+        // holds candidates of one key only)
+        for &(first, strongest) in &best {
+            if first != strongest {
+                cands.swap(first, strongest);
             }
         }
         // an untargeted event is dropped when the same source has the same root with a target
-        let targeted: Vec<(String, String)> = best
-            .iter()
-            .filter(|c| c.target.is_some())
-            .map(|c| (c.source.0.clone(), c.code[..2].to_string()))
-            .collect();
-        best.retain(|c| {
-            c.target.is_some() || !targeted.contains(&(c.source.0.clone(), c.code[..2].to_string()))
-        });
-        best.into_iter().map(|c| to_event(a, c)).collect()
+        if best.iter().any(|&(k, _)| cands[k].target.is_none()) {
+            let targeted: HashSet<(&str, &str)> = best
+                .iter()
+                .map(|&(k, _)| &cands[k])
+                .filter(|c| c.target.is_some())
+                .map(Candidate::source_root)
+                .collect();
+            best.retain(|&(k, _)| {
+                let c = &cands[k];
+                c.target.is_some() || !targeted.contains(&c.source_root())
+            });
+        }
+        // drop the other candidates (none when every candidate won)
+        if best.len() < cands.len() {
+            let mut winners = best.into_iter().map(|(k, _)| k).peekable();
+            let mut i = 0;
+            cands.retain(|_| {
+                i += 1;
+                winners.next_if_eq(&(i - 1)).is_some()
+            });
+        }
+        cands.into_iter().map(|c| to_event(a, c)).collect()
+    }
+}
+
+/// Up to this many candidates, [`Coder::finish`] compares de-duplication keys by a
+/// linear scan; above it, by hashing.
+const SCAN_MAX: usize = 32;
+
+/// What [`Coder::finish`] de-duplicates on: source, code, target (`""` for none), date.
+type DedupKey<'a> = (&'a str, &'a str, &'a str, Option<NaiveDate>);
+
+impl Candidate {
+    fn dedup_key(&self) -> DedupKey<'_> {
+        (
+            &self.source.0,
+            &self.code,
+            self.target.as_ref().map_or("", |t| t.0.as_str()),
+            self.date,
+        )
+    }
+
+    /// Source code and CAMEO root: an untargeted event is dropped when a targeted one
+    /// has the same.
+    fn source_root(&self) -> (&str, &str) {
+        (&self.source.0, &self.code[..2])
     }
 }
 
@@ -1784,15 +1835,16 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         target_code,
         date.as_deref().unwrap_or(""),
     );
-    let info = cameo::lookup(&c.code);
-    let pl = plover::from_cameo(&c.code);
+    // one table search for everything taken from the code
+    let (info, pl) = match cameo::position(&c.code) {
+        Some(i) => (Some(&cameo::CODES[i]), plover::from_cameo_position(i)),
+        None => (None, plover::from_cameo(&c.code)),
+    };
     Event {
         schema: SCHEMA.to_string(),
         event_id,
         article_id: a.id.clone(),
         date,
-        source: actor_ref(&c.source.0, c.source.1),
-        target: c.target.map(|(code, text)| actor_ref(&code, text)),
         action: Action {
             root: cameo::root(&c.code).to_string(),
             label: info.map(|i| i.label.to_string()).unwrap_or_default(),
@@ -1801,6 +1853,8 @@ fn to_event(a: &Article, c: Candidate) -> Event {
             code: c.code,
             text: c.action_text,
         },
+        source: actor_ref(c.source.0, c.source.1),
+        target: c.target.map(|(code, text)| actor_ref(code, text)),
         plover: PloverRef {
             event_type: pl.map(|p| p.event_type.to_string()),
             mode: pl.and_then(|p| p.mode.map(str::to_string)),
@@ -1811,12 +1865,105 @@ fn to_event(a: &Article, c: Candidate) -> Event {
     }
 }
 
+/// The de-duplication of [`Coder::finish`] as it was first written (owned keys in a
+/// hash map, the strongest candidate replacing the first in place): the reference
+/// for the borrowing version.
+#[cfg(test)]
+fn finish_reference(a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
+    let mut best: Vec<Candidate> = Vec::new();
+    let mut index: HashMap<(String, String, String, Option<NaiveDate>), usize> = HashMap::default();
+    for c in cands {
+        if c.source.0.is_empty() || c.target.as_ref().is_some_and(|t| t.0.is_empty()) {
+            continue;
+        }
+        let target = c.target.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+        let key = (c.source.0.clone(), c.code.clone(), target, c.date);
+        match index.get(&key) {
+            Some(&k) => {
+                if c.strength > best[k].strength {
+                    best[k] = c;
+                }
+            }
+            None => {
+                index.insert(key, best.len());
+                best.push(c);
+            }
+        }
+    }
+    let targeted: Vec<(String, String)> = best
+        .iter()
+        .filter(|c| c.target.is_some())
+        .map(|c| (c.source.0.clone(), c.code[..2].to_string()))
+        .collect();
+    best.retain(|c| {
+        c.target.is_some() || !targeted.contains(&(c.source.0.clone(), c.code[..2].to_string()))
+    });
+    best.into_iter().map(|c| to_event(a, c)).collect()
+}
+
+/// [`Coder::finish`] gives what [`finish_reference`] gives, for pseudo-random candidate
+/// lists with many repeated keys, short (scanned) and long (hashed).
+#[cfg(test)]
+#[test]
+fn finish_matches_reference() {
+    let coder = CoderBuilder::new().build().unwrap();
+    let mut article = Article::new("art-1", "");
+    article.url = Some("https://example.org/a".into());
+    article.source = Some("Example".into());
+    // xorshift: reproducible without a dependency
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let sources = ["USA", "RUS", "IGOUNO", "CHNGOV", ""];
+    let codes = [
+        "111", "112", "0211", "020", "042", "190", "1952", "0815", "99",
+    ];
+    let targets = [None, Some("CHN"), Some("USAMIL"), Some("NGO"), Some("")];
+    let dates = [None, NaiveDate::from_ymd_opt(2024, 3, 7)];
+    let mut long_lists = 0;
+    for round in 0..400 {
+        let n = if round % 4 == 0 {
+            33 + next(60)
+        } else {
+            next(12)
+        };
+        long_lists += usize::from(n > SCAN_MAX);
+        let cands: Vec<Candidate> = (0..n)
+            .map(|k| Candidate {
+                source: (sources[next(sources.len())].into(), format!("source {k}")),
+                target: targets[next(targets.len())].map(|t| (t.into(), format!("target {k}"))),
+                code: codes[next(codes.len())].into(),
+                action_text: format!("action {k}"),
+                date: dates[next(dates.len())],
+                sentence: SentenceRef {
+                    index: k,
+                    text: format!("sentence {k}"),
+                    start: k,
+                    end: k + 1,
+                    field: "text".into(),
+                },
+                strength: next(4) as i32,
+            })
+            .collect();
+        assert_eq!(
+            coder.finish(&article, cands.clone()),
+            finish_reference(&article, cands),
+            "round {round}"
+        );
+    }
+    assert!(long_lists > 50);
+}
+
 /// An owner's code in an agent's role: `RUS` + `GOV`; a prefix agent's code (marked
 /// with a trailing `~`, PETRARCH `[IGO~]`) goes first: `IGO` + `FRA`.
 fn compose(owner: &str, agent: &str) -> String {
     match agent.strip_suffix('~') {
-        Some(p) => format!("{p}{owner}"),
-        None => format!("{owner}{agent}"),
+        Some(p) => [p, owner].concat(),
+        None => [owner, agent].concat(),
     }
 }
 
@@ -1865,15 +2012,17 @@ pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &st
     // the fields joined by U+001F, hashed without building the joined string
     let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
     let mut h2: u64 = 0x6c62_272e_07bb_0142;
-    let parts = [article, source, code, target, date];
-    for (k, part) in parts.iter().enumerate() {
-        let sep: &[u8] = if k == 0 { b"" } else { b"\x1f" };
-        for &b in sep.iter().chain(part.as_bytes()) {
-            h1 ^= b as u64;
-            h1 = h1.wrapping_mul(0x0000_0100_0000_01b3);
-            h2 ^= b as u64;
-            h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+    let mut mix = |b: u8| {
+        h1 ^= b as u64;
+        h1 = h1.wrapping_mul(0x0000_0100_0000_01b3);
+        h2 ^= b as u64;
+        h2 = h2.wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+    };
+    for (k, part) in [article, source, code, target, date].iter().enumerate() {
+        if k > 0 {
+            mix(0x1f);
         }
+        part.bytes().for_each(&mut mix);
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut id = [0u8; 32];
@@ -1885,20 +2034,48 @@ pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &st
     String::from_utf8(id.to_vec()).expect("ASCII hex digits")
 }
 
+/// Event ids do not change: users keep them. (Values of the first implementation.)
+#[cfg(test)]
+#[test]
+fn event_id_is_stable() {
+    for (parts, id) in [
+        (
+            ["a1", "RUS", "111", "IGOUNO", "2014-11-20"],
+            "8778ffc7593aa76249cc95ceddb99740",
+        ),
+        (
+            ["AFP0808020625_4-0", "USA", "042", "CHN", "2008-08-04"],
+            "6b52457745ba5e553ceb1ad60e048660",
+        ),
+        (["", "", "", "", ""], "8706f12ebf36a791b7356a2e451beaee"),
+        (
+            ["é", "IGOFRA", "0211", "", ""],
+            "7e46f1b850bbfcd1c61a6fbd846d63f0",
+        ),
+    ] {
+        let [article, source, code, target, date] = parts;
+        assert_eq!(
+            event_id(article, source, code, target, date),
+            id,
+            "{parts:?}"
+        );
+    }
+}
+
 /// International actor prefixes: no country part.
 const INTERNATIONAL: &[&str] = &["IGO", "NGO", "IMG", "MNC"];
 
-fn actor_ref(code: &str, text: String) -> ActorRef {
+fn actor_ref(code: String, text: String) -> ActorRef {
     let head = code.get(..3).unwrap_or("");
     let international = INTERNATIONAL.contains(&head);
     ActorRef {
-        code: code.to_string(),
         country: (!international && !head.is_empty()).then(|| head.to_string()),
         agent: if international {
             None
         } else {
             code.get(3..6).map(str::to_string)
         },
+        code,
         text,
     }
 }

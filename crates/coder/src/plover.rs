@@ -20,6 +20,9 @@
 //! mapping, the rules and the deliberate differences from the reference table are
 //! documented in `docs/PLOVER.md`.
 
+use crate::cameo;
+use std::sync::OnceLock;
+
 /// PLOVER type and optional mode for one CAMEO code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plover {
@@ -440,7 +443,34 @@ fn exact(code: &str) -> Option<Plover> {
 /// Tries the exact code, else its 3-digit parent (`"0815"` -> `"081"`), else
 /// its 2-digit root (`"14"`, `"099"` -> `"09"`). Returns `None` for CAMEO 01x
 /// public statements, which PLOVER does not code, and for unknown roots.
+///
+/// Codes listed in [`cameo::CODES`] are answered from a table resolved once, by
+/// their position there; others are resolved on each call.
 pub fn from_cameo(code: &str) -> Option<Plover> {
+    match cameo::position(code) {
+        Some(i) => from_cameo_position(i),
+        None => resolve(code),
+    }
+}
+
+/// [`from_cameo`] of the code at `position` in [`cameo::CODES`] (see
+/// [`cameo::position`]), for callers that already know it.
+///
+/// # Panics
+///
+/// If `position` is not an index of [`cameo::CODES`].
+pub fn from_cameo_position(position: usize) -> Option<Plover> {
+    by_cameo_position()[position]
+}
+
+/// [`resolve`] of each code of [`cameo::CODES`], in its order. Built on first use.
+fn by_cameo_position() -> &'static [Option<Plover>] {
+    static BY_POSITION: OnceLock<Box<[Option<Plover>]>> = OnceLock::new();
+    BY_POSITION.get_or_init(|| cameo::CODES.iter().map(|info| resolve(info.code)).collect())
+}
+
+/// [`from_cameo`] without the table: the exact code, else its parent, else its root.
+fn resolve(code: &str) -> Option<Plover> {
     if let Some(hit) = exact(code) {
         return Some(hit);
     }
@@ -459,7 +489,6 @@ pub fn from_cameo(code: &str) -> Option<Plover> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cameo;
     use std::path::PathBuf;
 
     /// Finds a file in the shared anchor directory: relative to the crate
@@ -513,6 +542,25 @@ mod tests {
             }
         }
         assert_eq!(TABLE.len(), cameo::CODES.len() - 10);
+    }
+
+    /// The table of [`from_cameo`] gives what resolving the code gives, for every
+    /// CAMEO code and every other string of up to 5 digits.
+    #[test]
+    fn table_agrees_with_resolve() {
+        for (i, info) in cameo::CODES.iter().enumerate() {
+            assert_eq!(from_cameo(info.code), resolve(info.code), "{}", info.code);
+            assert_eq!(from_cameo_position(i), resolve(info.code), "{}", info.code);
+        }
+        for len in 1..=5u32 {
+            for n in 0..10usize.pow(len) {
+                let code = format!("{n:0width$}", width = len as usize);
+                assert_eq!(from_cameo(&code), resolve(&code), "{code}");
+            }
+        }
+        for code in ["", "abc", "01a", "é", "0é"] {
+            assert_eq!(from_cameo(code), resolve(code), "{code:?}");
+        }
     }
 
     #[test]
