@@ -24,6 +24,7 @@ use crate::{cameo, plover};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Read;
+use std::rc::Rc;
 
 pub use own::FileKind;
 
@@ -163,7 +164,7 @@ struct Candidate {
     code: String,
     action_text: String,
     date: Option<NaiveDate>,
-    sentence: SentenceRef,
+    sentence: Rc<SentenceRef>,
     strength: i32,
 }
 
@@ -445,13 +446,14 @@ impl Coder {
             }
         }
         let (ostart, oend) = doc.original_span(s);
-        let sref = SentenceRef {
+        // shared by the sentence's candidates; copied only for a second event from it
+        let sref = Rc::new(SentenceRef {
             index,
             text: field.raw.get(ostart..oend).unwrap_or("").to_string(),
             start: ostart,
             end: oend,
             field: field.name.to_string(),
-        };
+        });
         let lo = dates_all.partition_point(|d| d.first < a);
         let sdates: Vec<&DateMention> = dates_all[lo..]
             .iter()
@@ -1028,7 +1030,7 @@ impl Coder {
         groups: &[usize],
         verbish: &[bool],
         (src, tgt, code): (Option<usize>, Option<usize>, &str),
-        sref: &SentenceRef,
+        sref: &Rc<SentenceRef>,
         date: Option<NaiveDate>,
     ) -> Option<(Vec<Candidate>, &crate::dictionary::Transformation)> {
         let t = &doc.tokens;
@@ -1859,7 +1861,7 @@ fn to_event(a: &Article, c: Candidate) -> Event {
             event_type: pl.map(|p| p.event_type.to_string()),
             mode: pl.and_then(|p| p.mode.map(str::to_string)),
         },
-        sentence: c.sentence,
+        sentence: Rc::unwrap_or_clone(c.sentence),
         url: a.url.clone(),
         publisher: a.source.clone(),
     }
@@ -1939,13 +1941,13 @@ fn finish_matches_reference() {
                 code: codes[next(codes.len())].into(),
                 action_text: format!("action {k}"),
                 date: dates[next(dates.len())],
-                sentence: SentenceRef {
+                sentence: Rc::new(SentenceRef {
                     index: k,
                     text: format!("sentence {k}"),
                     start: k,
                     end: k + 1,
                     field: "text".into(),
-                },
+                }),
                 strength: next(4) as i32,
             })
             .collect();
