@@ -29,27 +29,46 @@ impl Cleaned {
 /// normalises quotes, dashes and spaces, and blanks out boilerplate lines.
 pub fn clean(raw: &str) -> Cleaned {
     // fast path: ASCII without entities, tags, tabs, CRs or `` '' quotes keeps its offsets
-    // (a branch-free fold over the bytes: it vectorises, `any` does not)
-    let plain = raw.is_ascii()
-        && !raw.bytes().fold(false, |found, c| {
-            found | matches!(c, b'&' | b'<' | b'`' | b'\t' | b'\r')
-        })
-        && !raw.contains("''");
+    // (a branch-free fold over the byte pairs: it vectorises, `any` does not); it also
+    // notes newlines, so that one-line text is not searched for them again
+    let bytes = raw.as_bytes();
+    let (found, newline) = bytes.iter().zip(bytes.iter().skip(1)).fold(
+        (false, false),
+        |(found, newline), (&a, &b)| {
+            (
+                found | needs_cleaning(a) | (a == b'\'' && b == b'\''),
+                newline | (a == b'\n'),
+            )
+        },
+    );
+    let plain = !found && !bytes.last().is_some_and(|&c| needs_cleaning(c));
     if plain {
         let mut out = Cleaned {
             text: raw.to_string(),
             map: Vec::new(),
         };
-        blank_boilerplate(&mut out);
+        // (`newline` leaves out the last byte: a final newline just ends the one line)
+        blank_boilerplate(&mut out, newline);
         return out;
     }
     let mut out = Cleaned {
         text: String::with_capacity(raw.len()),
         map: Vec::with_capacity(raw.len() + 1),
     };
-    let bytes = raw.as_bytes();
     let mut i = 0;
     while i < raw.len() {
+        // copy a run of bytes that stay as they are in one go
+        let run = bytes[i..]
+            .iter()
+            .position(|&c| needs_cleaning(c) || c == b'\'')
+            .unwrap_or(raw.len() - i);
+        if run > 0 {
+            // the run ends at an ASCII byte or the end, so on a char boundary
+            out.text.push_str(&raw[i..i + run]);
+            out.map.extend(i as u32..(i + run) as u32);
+            i += run;
+            continue;
+        }
         let c = bytes[i];
         if c == b'&' {
             if let Some((decoded, len)) = decode_entity(&raw[i..]) {
@@ -95,8 +114,15 @@ pub fn clean(raw: &str) -> Cleaned {
         i += ch.len_utf8();
     }
     out.map.push(raw.len() as u32);
-    blank_boilerplate(&mut out);
+    blank_boilerplate(&mut out, true);
     out
+}
+
+/// Does byte `c` start something [`clean`] changes (non-ASCII, an entity, a tag, a
+/// `` quote, a tab or CR)? (`'` too, when doubled.)
+#[inline]
+fn needs_cleaning(c: u8) -> bool {
+    c >= 0x80 || matches!(c, b'&' | b'<' | b'`' | b'\t' | b'\r')
 }
 
 fn push_char(out: &mut Cleaned, ch: char, orig: usize) {
@@ -282,26 +308,87 @@ const BOILERPLATE_PREFIXES: &[&str] = &[
 /// Lines after which everything is page furniture (comment widgets).
 const TAIL_MARKERS: &[&str] = &["add a comment", "there are no comments yet", "comments"];
 
-fn blank_boilerplate(out: &mut Cleaned) {
+/// The first byte of each of [`BOILERPLATE_PREFIXES`], compared before whole prefixes.
+const PREFIX_FIRST_BYTES: [u8; BOILERPLATE_PREFIXES.len()] = first_bytes(BOILERPLATE_PREFIXES);
+
+const LONGEST_LINE: usize = longest(BOILERPLATE_LINES);
+const LONGEST_TAIL_MARKER: usize = longest(TAIL_MARKERS);
+
+/// Length of the longest string in `list`.
+const fn longest(list: &[&str]) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].len() > max {
+            max = list[i].len();
+        }
+        i += 1;
+    }
+    max
+}
+
+/// The first byte of each (non-empty) string of `list`.
+const fn first_bytes<const N: usize>(list: &[&str]) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        bytes[i] = list[i].as_bytes()[0];
+        i += 1;
+    }
+    bytes
+}
+
+/// Is `s` one of the lower-case strings of `list`, ignoring ASCII case? `longest` is
+/// the length of the longest entry: most lines are longer and need no comparison.
+fn is_one_of(list: &[&str], longest: usize, s: &str) -> bool {
+    s.len() <= longest && list.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
+/// Does `s` start with the lower-case `prefix`, ignoring ASCII case?
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Blanks the boilerplate lines of `out`; `multi_line` is false when the text is one
+/// line (has no newline before its last byte), which spares the search for newlines.
+fn blank_boilerplate(out: &mut Cleaned, multi_line: bool) {
     // Work on lines of the cleaned text; blank whole lines (keep their newline).
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     let text = &out.text;
     let mut tail_from: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
+    let mut split = text.split_inclusive('\n');
+    let mut whole = std::iter::once(text.as_str());
+    let lines: &mut dyn Iterator<Item = &str> = if multi_line { &mut split } else { &mut whole };
+    for line in lines {
         let end = start + line.len();
         let body = line.trim();
         // furniture lines are short; a long line is article text
         if !body.is_empty() && body.len() <= 160 {
-            let low_full = body.to_lowercase();
+            // The patterns are lower case. An ASCII line is compared ignoring ASCII case
+            // (no lower-cased copy); any other line is lower-cased first.
+            let lowered;
+            let low_full = if body.is_ascii() {
+                body
+            } else {
+                lowered = body.to_lowercase();
+                lowered.as_str()
+            };
             let low = low_full.trim_end_matches(['!', '.', ':']);
-            let furniture = BOILERPLATE_LINES.contains(&low)
-                || BOILERPLATE_PREFIXES.iter().any(|p| low.starts_with(p))
-                || is_byline(body, &low_full);
+            let first = low.bytes().next().map(|c| c.to_ascii_lowercase());
+            let furniture = is_one_of(BOILERPLATE_LINES, LONGEST_LINE, low)
+                || PREFIX_FIRST_BYTES
+                    .iter()
+                    .zip(BOILERPLATE_PREFIXES)
+                    .any(|(&f, p)| Some(f) == first && starts_with_ignore_case(low, p))
+                || is_byline(body, low_full);
             if furniture {
                 ranges.push((start, end));
             }
-            if TAIL_MARKERS.contains(&low) && tail_from.is_none() && start > 0 {
+            if is_one_of(TAIL_MARKERS, LONGEST_TAIL_MARKER, low) && tail_from.is_none() && start > 0
+            {
                 tail_from = Some(start);
             }
         }
@@ -326,23 +413,26 @@ fn blank_boilerplate(out: &mut Cleaned) {
     out.text = String::from_utf8(bytes).unwrap_or_default();
 }
 
+/// Lines that only name a wire agency (compared lower-case, whole).
+const AGENCIES: &[&str] = &[
+    "agence france-presse",
+    "agence france presse",
+    "afp",
+    "reuters",
+    "associated press",
+    "the associated press",
+    "ap",
+];
+
 /// A line that only names a wire agency or writer ("Agence France-Presse", "By Jane Doe");
-/// `low` is `line.to_lowercase()`.
+/// `low` is `line`, lower-cased unless it is ASCII (it is compared ignoring ASCII case).
 fn is_byline(line: &str, low: &str) -> bool {
-    const AGENCIES: &[&str] = &[
-        "agence france-presse",
-        "agence france presse",
-        "afp",
-        "reuters",
-        "associated press",
-        "the associated press",
-        "ap",
-    ];
-    if AGENCIES.contains(&low) {
+    const LONGEST_AGENCY: usize = longest(AGENCIES);
+    if is_one_of(AGENCIES, LONGEST_AGENCY, low) {
         return true;
     }
-    if let Some(rest) = low.strip_prefix("by ") {
-        let words = rest.split_whitespace().count();
+    if starts_with_ignore_case(low, "by ") {
+        let words = low[3..].split_whitespace().count();
         return words <= 4
             && line
                 .split_whitespace()
@@ -390,5 +480,69 @@ mod tests {
     fn ptb_quotes() {
         let c = clean("condemned as`` unacceptable'' allegations");
         assert_eq!(c.text, "condemned as\" unacceptable\" allegations");
+    }
+
+    #[test]
+    fn slow_path_maps_every_byte() {
+        let c = clean("a ``b'' c's &x \u{2019}");
+        assert_eq!(c.text, "a \"b\" c's &x '");
+        assert_eq!(c.map, [0, 1, 2, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18]);
+    }
+
+    #[test]
+    fn furniture_patterns_are_lower_case() {
+        // ASCII lines are compared with them ignoring ASCII case
+        for list in [
+            BOILERPLATE_LINES,
+            BOILERPLATE_PREFIXES,
+            TAIL_MARKERS,
+            AGENCIES,
+        ] {
+            for p in list {
+                assert_eq!(*p, p.to_lowercase());
+            }
+        }
+    }
+
+    #[test]
+    fn furniture_in_any_case() {
+        for line in [
+            "SHARE THIS ARTICLE",
+            "Read More: the rest",
+            "BY JANE DOE",
+            "AGENCE FRANCE-PRESSE",
+            "CLICK HERE!",
+            "SIGN UP FOR \u{c9}DITIONS",
+            "Copyright \u{c9}ditions 2020",
+            "\u{a9} AFP",
+        ] {
+            let raw = format!("Real text here.\n{line}\nMore real text.");
+            let c = clean(&raw);
+            assert!(!c.text.contains(line), "{line:?} kept");
+            assert!(c.text.contains("Real text here.") && c.text.contains("More real text."));
+        }
+        for line in [
+            "Read more of it",
+            "Sharing",
+            "by jane doe",
+            "Related stories of war",
+        ] {
+            let raw = format!("Real text here.\n{line}\n");
+            assert_eq!(clean(&raw).text, raw, "{line:?} blanked");
+        }
+    }
+
+    #[test]
+    fn one_line_needs_no_search() {
+        for text in ["Share", "Share\n", "Real text.", "", "\n", "Comments\n"] {
+            let mut one = Cleaned {
+                text: text.to_string(),
+                map: Vec::new(),
+            };
+            let mut lines = one.clone();
+            blank_boilerplate(&mut one, false);
+            blank_boilerplate(&mut lines, true);
+            assert_eq!(one.text, lines.text, "{text:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 pub mod clean;
 pub mod tokens;
 
-use tokens::{Kind, Tokens};
+use tokens::{Kind, Token, Tokens};
 
 /// A sentence: a token range and its byte span in the cleaned text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,26 +115,36 @@ const SENTENCE_STARTERS: &[&str] = &[
     "later",
 ];
 
-fn is_terminal(t: &str) -> bool {
-    matches!(t, "." | "!" | "?")
+/// Is the lower-case form of token `i` one of the one-byte strings in `set`? (The same
+/// as comparing [`Tokens::norm`] with each of them, without slicing the haystack.)
+fn norm_is(t: &Tokens, i: usize, set: &[u8]) -> bool {
+    let tok = &t.toks[i];
+    tok.norm_end - tok.norm_start == 1 && set.contains(&t.norm.as_bytes()[tok.norm_start as usize])
+}
+
+/// Is token `i` terminal punctuation (`.`, `!` or `?`)?
+fn is_terminal(t: &Tokens, i: usize) -> bool {
+    norm_is(t, i, b".!?")
 }
 
 fn split_sentences(t: &Tokens) -> Vec<Sentence> {
     let n = t.len();
-    let mut out = Vec::new();
+    // (the capacity a first push would give, without the growing)
+    let mut out = Vec::with_capacity(4);
     let mut first = 0;
     let mut i = 0;
     while i < n {
+        // skip the tokens that cannot end a sentence, in a tight loop
+        i += t.toks[i..]
+            .windows(2)
+            .take_while(|pair| !may_end_between(&t.norm, &pair[0], &pair[1]))
+            .count();
         // a break before token i+1?
         let mut cut = None;
-        let norm = t.norm(i);
-        if is_terminal(norm) {
+        if is_terminal(t, i) {
             // swallow closing quotes / brackets / further terminals
             let mut j = i + 1;
-            while j < n
-                && matches!(t.norm(j), "\"" | "'" | ")" | "." | "!" | "?")
-                && t.toks[j].newlines_before == 0
-            {
+            while j < n && norm_is(t, j, b"\"').!?") && t.toks[j].newlines_before == 0 {
                 j += 1;
             }
             if j >= n {
@@ -142,12 +152,16 @@ fn split_sentences(t: &Tokens) -> Vec<Sentence> {
             } else if boundary_after_period(t, i, j) {
                 cut = Some(j);
             }
-        } else if let Some(tok) = t.toks.get(i + 1) {
-            if tok.newlines_before >= 2 || (tok.newlines_before == 1 && newline_breaks(t, i)) {
+        } else if let Some(next) = t.toks.get(i + 1) {
+            let tok = &t.toks[i];
+            if next.newlines_before >= 2 || (next.newlines_before == 1 && newline_breaks(t, i)) {
                 cut = Some(i + 1);
-            } else if norm.ends_with('.') && norm.len() > 2 && t.toks[i].kind == Kind::Word {
+            } else if tok.kind == Kind::Word
+                && tok.norm_end - tok.norm_start > 2
+                && t.norm.as_bytes()[tok.norm_end as usize - 1] == b'.'
+            {
                 // dotted acronym at a sentence end: "... in the U.S. The ..."
-                if tok.cap && SENTENCE_STARTERS.contains(&t.norm(i + 1)) {
+                if next.cap && SENTENCE_STARTERS.contains(&t.norm(i + 1)) {
                     cut = Some(i + 1);
                 }
             }
@@ -169,13 +183,24 @@ fn split_sentences(t: &Tokens) -> Vec<Sentence> {
     out
 }
 
+/// Can a sentence end between the tokens `tok` and `next` (`norm` is the haystack)?
+/// Only after terminal punctuation, before a newline, or after a dotted acronym: the
+/// cases [`split_sentences`] examines.
+fn may_end_between(norm: &str, tok: &Token, next: &Token) -> bool {
+    let len = tok.norm_end - tok.norm_start;
+    let last = norm.as_bytes()[tok.norm_end as usize - 1];
+    (len == 1 && matches!(last, b'.' | b'!' | b'?'))
+        || next.newlines_before > 0
+        || (last == b'.' && len > 2 && tok.kind == Kind::Word)
+}
+
 /// Is the period at token `p` (next real token at `j`) a sentence end?
 fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
     let next = &t.toks[j];
     if next.newlines_before > 0 {
         return true;
     }
-    if t.norm(p) != "." {
+    if !norm_is(t, p, b".") {
         // ! and ?: end unless followed by a lower-case word
         return next.kind != Kind::Word || next.cap;
     }
@@ -193,7 +218,7 @@ fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
     match next.kind {
         Kind::Word => next.cap,
         Kind::Number => true,
-        Kind::Punct => matches!(t.norm(j), "\"" | "'" | "(" | "["),
+        Kind::Punct => norm_is(t, j, b"\"'(["),
     }
 }
 
@@ -203,14 +228,13 @@ fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
 fn newline_breaks(t: &Tokens, i: usize) -> bool {
     let prev = &t.toks[i];
     let next = &t.toks[i + 1];
-    let pn = t.norm(i);
-    if matches!(pn, "." | "!" | "?" | "\"" | "'" | ":" | ")") {
+    if norm_is(t, i, b".!?\"':)") {
         return true;
     }
-    if matches!(pn, "," | ";" | "-") {
+    if norm_is(t, i, b",;-") {
         return false;
     }
-    let next_capish = next.cap || matches!(t.norm(i + 1), "\"" | "'" | "(");
+    let next_capish = next.cap || norm_is(t, i + 1, b"\"'(");
     next_capish && (prev.cap || prev.kind == Kind::Number || prev.kind == Kind::Punct)
 }
 

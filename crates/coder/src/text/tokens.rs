@@ -131,217 +131,347 @@ fn char_at(text: &str, i: usize) -> char {
 
 /// Tokenises cleaned text.
 pub fn tokenize(text: &str) -> Tokens {
-    let mut out = Tokens {
-        toks: Vec::with_capacity(text.len() / 5 + 1),
-        norm: String::with_capacity(text.len() + text.len() / 3),
-        ids: Vec::new(),
-        flags: Vec::new(),
+    let mut out = Builder {
+        toks: Vec::with_capacity(text.len() / 4 + 1),
+        norm: Vec::with_capacity(text.len() + text.len() / 2 + 2),
     };
     let b = text.as_bytes();
     let mut i = 0;
     let mut newlines: u8 = 0;
-    while i < text.len() {
+    while i < b.len() {
+        // the commonest cases in a small loop: a plain space, a plain ASCII word
         if b[i] == b' ' {
-            // the commonest byte: a plain space
             i += 1;
             continue;
+        }
+        if let Some(j) = out.push_plain_word(b, i, newlines) {
+            newlines = 0;
+            i = j;
+            continue;
+        }
+        i = out.push_next(text, i, &mut newlines);
+    }
+    Tokens {
+        toks: out.toks,
+        // only whole chars and ASCII bytes were appended (see `Builder`)
+        norm: String::from_utf8(out.norm).expect("the haystack is UTF-8"),
+        ids: Vec::new(),
+        flags: Vec::new(),
+    }
+}
+
+/// The lower-case form of each byte that is an ASCII letter or digit, and 0 for every
+/// other byte: the word test and the lower-casing of [`Builder::push_plain_word`] in one
+/// look-up.
+const LOWER_ALNUM: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            table[c] = b.to_ascii_lowercase();
+        }
+        c += 1;
+    }
+    table
+};
+
+/// End of the word that starts at `start` and continues at `j` (after its first char):
+/// letters and digits, joined by `-` and `&`, by `,` between digits (`70,000`), by `.`
+/// in abbreviations and decimals (`U.S.`, `1.2`), and by `'` unless a clitic follows.
+fn word_end(text: &str, start: usize, mut j: usize) -> usize {
+    let b = text.as_bytes();
+    let mut has_dot = false;
+    while j < b.len() {
+        // ASCII letters and digits in one tight loop
+        while b.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+            j += 1;
+        }
+        if j >= b.len() {
+            break;
+        }
+        let d = char_at(text, j);
+        if is_word_char(d) {
+            j += d.len_utf8();
+            continue;
+        }
+        let next = (j + d.len_utf8() < text.len()).then(|| char_at(text, j + d.len_utf8()));
+        let next_word = next.is_some_and(is_word_char);
+        match d {
+            '-' | '&' if next_word => j += 1,
+            ',' if b[j - 1].is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()) => j += 1,
+            '.' if next_word => {
+                // U.S.  a.m.  1.2  -- but not "end.Next"
+                let prev_short = text[start..j]
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|seg| seg.chars().count() <= 2);
+                let digits = b[j - 1].is_ascii_digit();
+                if prev_short || digits {
+                    has_dot = true;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            '\'' if next_word => {
+                // split clitics: 's 're 've 'll 'd 'm ; keep Shi'ite, d'Orsay
+                if clitic_len(&text[j + 1..]).is_some() {
+                    break;
+                }
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    // dotted abbreviation keeps its final period: "U.S."
+    if has_dot && b.get(j) == Some(&b'.') && !b[j - 1].is_ascii_digit() {
+        j += 1;
+    }
+    j
+}
+
+/// Tokens while [`tokenize`] builds them. The haystack is collected as bytes so that an
+/// ASCII token is lower-cased while it is copied (one pass, no `str` slicing). Only ASCII
+/// bytes and whole UTF-8 encoded chars are ever appended, so it converts back to a
+/// `String`.
+struct Builder {
+    toks: Vec<Token>,
+    norm: Vec<u8>,
+}
+
+impl Builder {
+    /// Appends the commonest kind of word, if the word at `s` is one: ASCII letters and
+    /// digits up to the end of the text or a byte that cannot continue the word (a
+    /// space, most punctuation, `.` or `-` before a space...). Returns the end of the
+    /// word, or `None`, with nothing appended, when [`Builder::push_next`] must decide.
+    /// The scan notes upper-case letters: a word without is copied as it is.
+    #[inline(always)]
+    fn push_plain_word(&mut self, b: &[u8], s: usize, nl: u8) -> Option<usize> {
+        let first = *b.get(s)?;
+        if LOWER_ALNUM[usize::from(first)] == 0 {
+            return None;
+        }
+        // the run of letters and digits, noting whether any is upper case (changes
+        // when lower-cased)
+        let mut changes = 0u8;
+        let e = s + b[s..]
+            .iter()
+            .position(|&c| {
+                let low = LOWER_ALNUM[usize::from(c)];
+                if low == 0 {
+                    return true;
+                }
+                changes |= low ^ c;
+                false
+            })
+            .unwrap_or(b.len() - s);
+        // what `word_end` would join: `-`, `&`, `,`, `.` or `'` before a letter or
+        // digit, and any non-ASCII char
+        let joins = match b.get(e) {
+            None => false,
+            Some(b'-' | b'&' | b',' | b'.' | b'\'') => b
+                .get(e + 1)
+                .is_some_and(|&n| n >= 0x80 || LOWER_ALNUM[usize::from(n)] != 0),
+            Some(&c) => c >= 0x80,
+        };
+        if joins {
+            return None;
+        }
+        let word = &b[s..e];
+        self.norm.push(b' ');
+        let ns = self.norm.len();
+        let case = if changes == 0 {
+            // no upper-case letter (so no case flag): the word is its own lower-case form
+            self.norm.extend_from_slice(word);
+            Case::default()
+        } else {
+            // copy lower-cased and count: letters are the alphanumerics from `A` up,
+            // upper-case ones those that change when lower-cased
+            let (mut letters, mut ups) = (0u32, 0u32);
+            self.norm.extend(word.iter().map(|&c| {
+                let low = LOWER_ALNUM[usize::from(c)];
+                letters += u32::from(c >= b'A');
+                ups += u32::from(low != c);
+                low
+            }));
+            Case {
+                cap: first.is_ascii_uppercase(),
+                upper: letters >= 2 && letters == ups,
+                any_upper: ups > 0,
+            }
+        };
+        let ne = self.norm.len();
+        self.norm.push(b' ');
+        self.toks.push(Token {
+            start: s as u32,
+            end: e as u32,
+            norm_start: ns as u32,
+            norm_end: ne as u32,
+            kind: if first.is_ascii_digit() {
+                Kind::Number
+            } else {
+                Kind::Word
+            },
+            cap: case.cap,
+            upper: case.upper,
+            any_upper: case.any_upper,
+            newlines_before: nl,
+        });
+        Some(e)
+    }
+
+    /// Handles whatever starts at byte `i` (whitespace, a word, a clitic or punctuation)
+    /// and returns where the next one starts. (Out of line: the loop of the common cases
+    /// in [`tokenize`] stays small.)
+    #[inline(never)]
+    fn push_next(&mut self, text: &str, i: usize, newlines: &mut u8) -> usize {
+        let b = text.as_bytes();
+        let byte = b[i];
+        if byte.is_ascii_punctuation() && byte != b'\'' {
+            // the commonest punctuation: one ASCII byte, its own lower-case form
+            let nl = std::mem::take(newlines);
+            self.norm.push(b' ');
+            let ns = self.norm.len();
+            self.norm.push(byte);
+            self.norm.push(b' ');
+            self.toks.push(Token {
+                start: i as u32,
+                end: i as u32 + 1,
+                norm_start: ns as u32,
+                norm_end: ns as u32 + 1,
+                kind: Kind::Punct,
+                cap: false,
+                upper: false,
+                any_upper: false,
+                newlines_before: nl,
+            });
+            return i + 1;
         }
         let c = char_at(text, i);
         if c.is_whitespace() {
             if c == '\n' {
-                newlines = newlines.saturating_add(1).min(2);
+                *newlines = newlines.saturating_add(1).min(2);
             }
-            i += c.len_utf8();
-            continue;
+            return i + c.len_utf8();
         }
+        let nl = std::mem::take(newlines);
         if is_word_char(c) {
             let start = i;
-            let mut j = i + c.len_utf8();
-            let mut has_dot = false;
-            while j < text.len() {
-                // ASCII letters and digits in one tight loop
-                while b.get(j).is_some_and(u8::is_ascii_alphanumeric) {
-                    j += 1;
-                }
-                if j >= text.len() {
-                    break;
-                }
-                let d = char_at(text, j);
-                if is_word_char(d) {
-                    j += d.len_utf8();
-                    continue;
-                }
-                let next = (j + d.len_utf8() < text.len()).then(|| char_at(text, j + d.len_utf8()));
-                let next_word = next.is_some_and(is_word_char);
-                match d {
-                    '-' | '&' if next_word => j += 1,
-                    ',' if b[j - 1].is_ascii_digit()
-                        && next.is_some_and(|n| n.is_ascii_digit()) =>
-                    {
-                        j += 1
-                    }
-                    '.' if next_word => {
-                        // U.S.  a.m.  1.2  -- but not "end.Next"
-                        let prev_short = text[start..j]
-                            .rsplit('.')
-                            .next()
-                            .is_some_and(|seg| seg.chars().count() <= 2);
-                        let digits = b[j - 1].is_ascii_digit();
-                        if prev_short || digits {
-                            has_dot = true;
-                            j += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    '\'' if next_word => {
-                        // split clitics: 's 're 've 'll 'd 'm ; keep Shi'ite, d'Orsay
-                        if clitic_len(&text[j + 1..]).is_some() {
-                            break;
-                        }
-                        j += 1;
-                    }
-                    _ => break,
-                }
-            }
-            // dotted abbreviation keeps its final period: "U.S."
-            if has_dot && b.get(j) == Some(&b'.') && !b[j - 1].is_ascii_digit() {
-                j += 1;
-            }
-            let word = &text[start..j];
+            let j = word_end(text, start, start + c.len_utf8());
             // "didn't" -> "did" "n't"
-            let wb = word.as_bytes();
+            let wb = &b[start..j];
             if wb.len() > 3 && wb[wb.len() - 3..].eq_ignore_ascii_case(b"n't") {
-                let split = start + wb.len() - 3;
-                push(&mut out, text, start, split, Kind::Word, newlines);
-                push_norm(&mut out, text, split, j, Kind::Word, "not", 0);
+                let split = j - 3;
+                self.push(text, start, split, Kind::Word, nl);
+                self.push(text, split, j, Kind::Word, 0);
+                self.set_last_norm(b"not");
             } else {
                 let kind = if c.is_ascii_digit() {
                     Kind::Number
                 } else {
                     Kind::Word
                 };
-                push(&mut out, text, start, j, kind, newlines);
+                self.push(text, start, j, kind, nl);
             }
-            newlines = 0;
-            i = j;
-            continue;
+            return j;
         }
         if c == '\'' {
             // clitic after a word: 's 're ...
-            let rest = &text[i + 1..];
-            let after_word = out
+            let after_word = self
                 .toks
                 .last()
                 .is_some_and(|t| t.end as usize == i && t.kind != Kind::Punct);
             if after_word {
-                let len = clitic_len(rest);
-                if let Some(len) = len {
-                    push(&mut out, text, i, i + 1 + len, Kind::Word, newlines);
-                    newlines = 0;
-                    i += 1 + len;
-                    continue;
+                if let Some(len) = clitic_len(&text[i + 1..]) {
+                    self.push(text, i, i + 1 + len, Kind::Word, nl);
+                    return i + 1 + len;
                 }
             }
         }
-        push(&mut out, text, i, i + c.len_utf8(), Kind::Punct, newlines);
-        newlines = 0;
-        i += c.len_utf8();
+        self.push(text, i, i + c.len_utf8(), Kind::Punct, nl);
+        i + c.len_utf8()
     }
-    out
-}
 
-fn push(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, nl: u8) {
-    push_with(out, text, s, e, kind, None, nl);
-}
-
-fn push_norm(out: &mut Tokens, text: &str, s: usize, e: usize, kind: Kind, norm: &str, nl: u8) {
-    push_with(out, text, s, e, kind, Some(norm), nl);
-}
-
-/// Appends a token; its lower-case form is `norm`, or the text lower-cased in place.
-fn push_with(
-    out: &mut Tokens,
-    text: &str,
-    s: usize,
-    e: usize,
-    kind: Kind,
-    norm: Option<&str>,
-    nl: u8,
-) {
-    let raw = &text[s..e];
-    let (mut cap, mut any_upper, mut any_lower, mut letters) = (false, false, false, 0usize);
-    out.norm.push(' ');
-    let ns = out.norm.len();
-    if raw.is_ascii() {
-        let rb = raw.as_bytes();
-        // branch-free counts (the loop vectorises)
-        let (mut ups, mut lows) = (0u32, 0u32);
-        for &c in rb {
-            ups += u32::from(c.wrapping_sub(b'A') < 26);
-            lows += u32::from(c.wrapping_sub(b'a') < 26);
-        }
-        cap = rb.first().is_some_and(u8::is_ascii_uppercase);
-        any_upper = ups > 0;
-        any_lower = lows > 0;
-        letters = (ups + lows) as usize;
-        if norm.is_none() {
-            let start = out.norm.len();
-            out.norm.push_str(raw);
-            if ups > 0 {
-                // ASCII lower-casing keeps the string valid UTF-8
-                out.norm[start..].make_ascii_lowercase();
+    /// Appends the token `text[s..e]` and its form lower-cased char by char.
+    fn push(&mut self, text: &str, s: usize, e: usize, kind: Kind, nl: u8) {
+        let raw = &text.as_bytes()[s..e];
+        self.norm.push(b' ');
+        let ns = self.norm.len();
+        // one pass over the bytes: copy them lower-cased, count the ASCII upper- and
+        // lower-case letters, and note any non-ASCII byte
+        let (mut ups, mut lows, mut high) = (0u32, 0u32, 0u8);
+        self.norm.extend(raw.iter().map(|&c| {
+            let up = c.is_ascii_uppercase();
+            ups += u32::from(up);
+            lows += u32::from(c.is_ascii_lowercase());
+            high |= c;
+            c | (u8::from(up) << 5)
+        }));
+        let case = if high < 0x80 {
+            Case {
+                cap: raw.first().is_some_and(u8::is_ascii_uppercase),
+                upper: ups + lows >= 2 && lows == 0,
+                any_upper: ups > 0,
             }
+        } else {
+            // some byte was not ASCII: redo the token with Unicode case rules
+            self.norm.truncate(ns);
+            push_unicode(&mut self.norm, &text[s..e])
+        };
+        let ne = self.norm.len();
+        self.norm.push(b' ');
+        self.toks.push(Token {
+            start: s as u32,
+            end: e as u32,
+            norm_start: ns as u32,
+            norm_end: ne as u32,
+            kind,
+            cap: case.cap,
+            upper: case.upper,
+            any_upper: case.any_upper,
+            newlines_before: nl,
+        });
+    }
+
+    /// Replaces the lower-case form of the last token by `norm`, of the same length
+    /// (`n't` becomes `not`).
+    fn set_last_norm(&mut self, norm: &[u8]) {
+        if let Some(t) = self.toks.last() {
+            self.norm[t.norm_start as usize..t.norm_end as usize].copy_from_slice(norm);
         }
-    } else {
-        push_unicode(
-            out,
-            raw,
-            norm.is_none(),
-            &mut cap,
-            &mut any_upper,
-            &mut any_lower,
-            &mut letters,
-        );
     }
-    if let Some(n) = norm {
-        out.norm.push_str(n);
-    }
-    let ne = out.norm.len();
-    out.norm.push(' ');
-    out.toks.push(Token {
-        start: s as u32,
-        end: e as u32,
-        norm_start: ns as u32,
-        norm_end: ne as u32,
-        kind,
-        cap,
-        upper: letters >= 2 && !any_lower,
-        any_upper,
-        newlines_before: nl,
-    });
 }
 
-fn push_unicode(
-    out: &mut Tokens,
-    raw: &str,
-    lower: bool,
-    cap: &mut bool,
-    any_upper: &mut bool,
-    any_lower: &mut bool,
-    letters: &mut usize,
-) {
+/// Case flags of one token (see [`Token`]).
+#[derive(Default)]
+struct Case {
+    cap: bool,
+    upper: bool,
+    any_upper: bool,
+}
+
+/// Appends `raw` lower-cased char by char (`Σ` always becomes `σ`) to the haystack and
+/// returns its case flags, by the Unicode letter properties.
+fn push_unicode(norm: &mut Vec<u8>, raw: &str) -> Case {
+    let (mut cap, mut any_upper, mut any_lower, mut letters) = (false, false, false, 0usize);
+    let mut buf = [0u8; 4];
     for (k, c) in raw.chars().enumerate() {
         let up = c.is_uppercase();
         if k == 0 {
-            *cap = up;
+            cap = up;
         }
-        *any_upper |= up;
-        *any_lower |= c.is_lowercase();
-        *letters += usize::from(c.is_alphabetic());
-        if lower {
-            out.norm.extend(c.to_lowercase());
+        any_upper |= up;
+        any_lower |= c.is_lowercase();
+        letters += usize::from(c.is_alphabetic());
+        for l in c.to_lowercase() {
+            norm.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
         }
+    }
+    Case {
+        cap,
+        upper: letters >= 2 && !any_lower,
+        any_upper,
     }
 }
 
@@ -397,5 +527,135 @@ mod tests {
         }
         assert_eq!(t.norm(0), "élysée");
         assert!(t.toks[0].cap);
+    }
+
+    /// A token's lower-case form and case flags by their definitions, on chars.
+    fn by_definition(raw: &str) -> (String, bool, bool, bool) {
+        let norm = raw.chars().flat_map(char::to_lowercase).collect();
+        let cap = raw.chars().next().is_some_and(char::is_uppercase);
+        let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = letters >= 2 && !raw.chars().any(char::is_lowercase);
+        let any_upper = raw.chars().any(char::is_uppercase);
+        (norm, cap, upper, any_upper)
+    }
+
+    /// Text mixing the cases the tokenizer tells apart: plain words, joiners, clitics,
+    /// digits, non-ASCII letters (with odd lower-case forms), spaces and newlines.
+    fn texty() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                "Russia",
+                "USA",
+                "iSrael",
+                "McCain",
+                "US",
+                "a",
+                "I",
+                "x9",
+                "3D",
+                "2008",
+                "the",
+                "didn't",
+                "DON'T",
+                "n't",
+                "'s",
+                "'",
+                "''",
+                "Shi'ite",
+                "U.S.",
+                "a.m.",
+                "1.2",
+                "70,000",
+                ",",
+                ".",
+                "-",
+                "--",
+                "&",
+                "R&D",
+                "Jong-Un",
+                "end.Next",
+                "\"",
+                "(",
+                ")",
+                "!",
+                "?",
+                ":",
+                " ",
+                "  ",
+                "\n",
+                "\n\n",
+                "\t",
+                "\u{b}",
+                "\u{1}",
+                "É",
+                "élysée",
+                "ΣΟΦΙΑ",
+                "İ",
+                "\u{212a}",
+                "ß",
+                "ǅ",
+                "Ⅻ",
+                "日本",
+                "\u{a0}",
+                "\u{2028}",
+            ])
+            .prop_map(str::to_string),
+            "[a-zA-Z0-9]{1,8}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    #[test]
+    fn haystack_holds_the_definitions() {
+        use proptest::prelude::*;
+        proptest!(|(s in texty())| {
+            let t = tokenize(&s);
+            let mut hay = String::new();
+            for (i, tok) in t.toks.iter().enumerate() {
+                let raw = &s[tok.start as usize..tok.end as usize];
+                let (norm, cap, upper, any_upper) = by_definition(raw);
+                let not = t.norm(i) == "not" && raw.eq_ignore_ascii_case("n't");
+                prop_assert!(t.norm(i) == norm || not, "{raw:?} -> {:?}", t.norm(i));
+                prop_assert_eq!((tok.cap, tok.upper, tok.any_upper), (cap, upper, any_upper));
+                hay.push(' ');
+                prop_assert_eq!(tok.norm_start as usize, hay.len());
+                hay.push_str(t.norm(i));
+                hay.push(' ');
+            }
+            prop_assert_eq!(hay, t.norm);
+        });
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_one() {
+        use proptest::prelude::*;
+        let builder = || Builder {
+            toks: Vec::new(),
+            norm: Vec::new(),
+        };
+        proptest!(|(s in texty())| {
+            let b = s.as_bytes();
+            for i in 0..b.len() {
+                let mut general = builder();
+                if b[i].is_ascii_alphanumeric() {
+                    let mut fast = builder();
+                    if let Some(e) = fast.push_plain_word(b, i, 1) {
+                        prop_assert_eq!(e, word_end(&s, i, i + 1));
+                        let kind = if b[i].is_ascii_digit() { Kind::Number } else { Kind::Word };
+                        general.push(&s, i, e, kind, 1);
+                        prop_assert_eq!(format!("{:?}", fast.toks), format!("{:?}", general.toks));
+                        prop_assert_eq!(fast.norm, general.norm);
+                    }
+                } else if b[i].is_ascii_punctuation() && b[i] != b'\'' {
+                    let mut fast = builder();
+                    prop_assert_eq!(fast.push_next(&s, i, &mut 1), i + 1);
+                    general.push(&s, i, i + 1, Kind::Punct, 1);
+                    prop_assert_eq!(format!("{:?}", fast.toks), format!("{:?}", general.toks));
+                    prop_assert_eq!(fast.norm, general.norm);
+                }
+            }
+        });
     }
 }
