@@ -1247,11 +1247,10 @@ impl Coder {
             {
                 continue;
             }
-            let p = &self.dicts.verbs[pi as usize];
             if !self.verbs.match_passive(pi, t, Some(object), agent) {
                 continue;
             }
-            let size = p.words.len() + p.before.len();
+            let size = self.verbs.pattern_size(pi);
             if best.as_ref().is_none_or(|(w, _)| size > *w) {
                 let tr = Trigger {
                     head: i,

@@ -206,8 +206,6 @@ pub struct VerbIndex {
     ids: FxHashMap<Box<str>, u32>,
     /// Per word id: the patterns it heads, with the form it has there.
     heads: Vec<Vec<(u32, FormKind)>>,
-    /// Per word id: it is a form of some verb (not noun) head.
-    verb_form: Vec<bool>,
     /// Per pattern: its words after the head.
     words: Vec<Vec<Word>>,
     /// Per pattern: its words before the head (empty for most).
@@ -344,7 +342,7 @@ impl VerbIndex {
                     if e.last().map(|x| x.0) != Some(i) {
                         e.push((i, *k));
                     }
-                    ix.verb_form[*id as usize] = true;
+                    ix.flags[*id as usize] |= VERB_FORM;
                 }
             }
             if let Head::Noun(n) = &p.head {
@@ -367,19 +365,14 @@ impl VerbIndex {
         }
         for (w, f) in crate::roles::word_flags() {
             let id = ix.intern(w);
-            ix.flags[id as usize] = *f;
+            ix.flags[id as usize] |= *f;
         }
         ix.to_id = ix.intern("to");
         ix.index_first_words();
-        for id in 0..ix.heads.len() {
-            let mut f = 0;
-            if !ix.heads[id].is_empty() {
-                f |= HEADS_A_PATTERN;
+        for (id, list) in ix.heads.iter().enumerate() {
+            if !list.is_empty() {
+                ix.flags[id] |= HEADS_A_PATTERN;
             }
-            if ix.verb_form[id] {
-                f |= VERB_FORM;
-            }
-            ix.flags[id] |= f;
         }
         for &(_, w) in ix.set_first.keys() {
             ix.flags[w as usize] |= STARTS_SET_MEMBER;
@@ -535,26 +528,12 @@ impl VerbIndex {
         let id = self.heads.len() as u32;
         self.ids.insert(w.into(), id);
         self.heads.push(Vec::new());
-        self.verb_form.push(false);
         self.flags.push(0);
         id
     }
 
-    /// Sets `t.ids` (the word id of every token, `NO_WORD` for words in no pattern or
-    /// word list) and `t.flags` (word-class bits), with one hash lookup per token.
-    pub fn annotate(&self, t: &mut Tokens) {
-        let ids: Vec<u32> = (0..t.len())
-            .map(|i| self.ids.get(t.norm(i)).copied().unwrap_or(NO_WORD))
-            .collect();
-        t.flags = ids
-            .iter()
-            .map(|&id| self.flags.get(id as usize).copied().unwrap_or(0))
-            .collect();
-        t.ids = ids;
-    }
-
-    /// Like [`Self::annotate`], with the word id of every token given (as
-    /// [`Self::vocabulary`] maps them, `NO_WORD` for the others).
+    /// Sets `t.ids` to the given word id of every token (as [`Self::vocabulary`] maps
+    /// them, `NO_WORD` for the others) and `t.flags` to each word's flag bits.
     pub fn annotate_ids(&self, t: &mut Tokens, ids: Vec<u32>) {
         t.flags = ids
             .iter()

@@ -301,23 +301,12 @@ impl Builder {
                 any_upper: ups > 0,
             }
         };
-        let ne = self.norm.len();
-        self.norm.push(b' ');
-        self.toks.push(Token {
-            start: s as u32,
-            end: e as u32,
-            norm_start: ns as u32,
-            norm_end: ne as u32,
-            kind: if first.is_ascii_digit() {
-                Kind::Number
-            } else {
-                Kind::Word
-            },
-            cap: case.cap,
-            upper: case.upper,
-            any_upper: case.any_upper,
-            newlines_before: nl,
-        });
+        let kind = if first.is_ascii_digit() {
+            Kind::Number
+        } else {
+            Kind::Word
+        };
+        self.finish_token((s, e), ns, kind, case, nl);
         Some(e)
     }
 
@@ -334,18 +323,7 @@ impl Builder {
             self.norm.push(b' ');
             let ns = self.norm.len();
             self.norm.push(byte);
-            self.norm.push(b' ');
-            self.toks.push(Token {
-                start: i as u32,
-                end: i as u32 + 1,
-                norm_start: ns as u32,
-                norm_end: ns as u32 + 1,
-                kind: Kind::Punct,
-                cap: false,
-                upper: false,
-                any_upper: false,
-                newlines_before: nl,
-            });
+            self.finish_token((i, i + 1), ns, Kind::Punct, Case::default(), nl);
             return i + 1;
         }
         let c = char_at(text, i);
@@ -419,6 +397,13 @@ impl Builder {
             self.norm.truncate(ns);
             push_unicode(&mut self.norm, &text[s..e])
         };
+        self.finish_token((s, e), ns, kind, case, nl);
+    }
+
+    /// Ends the token `text[s..e]` whose lower-case form was appended to the haystack
+    /// from `ns` on: closes its haystack slot and records the token.
+    #[inline(always)]
+    fn finish_token(&mut self, (s, e): (usize, usize), ns: usize, kind: Kind, case: Case, nl: u8) {
         let ne = self.norm.len();
         self.norm.push(b' ');
         self.toks.push(Token {
