@@ -154,6 +154,91 @@ struct Context {
     default_country: Option<String>,
     /// Explanation lines, when tracing.
     trace: Option<Vec<String>>,
+    /// Buffers of `code_sentence`, kept between sentences and articles.
+    scratch: Scratch,
+}
+
+/// Per-sentence buffers of `Coder::code_sentence`, reused (cleared) rather than
+/// allocated anew for each sentence. Contents never carry over: each use refills them.
+#[derive(Debug, Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    covered: Vec<bool>,
+    verbish: Vec<bool>,
+    suppressed: Vec<bool>,
+    only_transformed: Vec<bool>,
+    code_override: Vec<Option<String>>,
+    target_from: Vec<Option<usize>>,
+    request: Vec<Option<(Option<usize>, usize)>>,
+    consumed: Vec<usize>,
+    starts: Vec<usize>,
+}
+
+/// `v`'s buffer taken out of it, refilled with `n` copies of `x`.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) -> Vec<T> {
+    let mut w = std::mem::take(v);
+    w.clear();
+    w.resize(n, x);
+    w
+}
+
+thread_local! {
+    /// The last article's [`Context`] on this thread, its buffers kept for the next.
+    static CONTEXT: std::cell::Cell<Option<Box<Context>>> = const { std::cell::Cell::new(None) };
+}
+
+impl Context {
+    /// A fresh context for one article: this thread's previous one, if any, with all
+    /// its memory forgotten (only buffer capacity is kept).
+    fn for_article(trace: bool) -> Box<Context> {
+        let mut ctx = CONTEXT.take().unwrap_or_default();
+        let Context {
+            mut last_group,
+            mut by_agent,
+            mut by_noun,
+            mut names,
+            scratch,
+            ..
+        } = *ctx;
+        last_group.clear();
+        by_agent.clear();
+        by_noun.clear();
+        names.clear();
+        *ctx = Context {
+            last_group,
+            by_agent,
+            by_noun,
+            names,
+            scratch,
+            trace: trace.then(Vec::new),
+            ..Context::default()
+        };
+        ctx
+    }
+
+    /// Hands the context back to this thread for the next article.
+    fn recycle(self: Box<Context>) {
+        CONTEXT.set(Some(self));
+    }
+}
+
+impl Context {
+    /// Adds the line `line()` to the explanation when tracing; `line` is not called
+    /// otherwise (and its code is kept off the hot path).
+    #[inline]
+    fn note(&mut self, line: impl FnOnce() -> String) {
+        if let Some(tr) = self.trace.as_mut() {
+            cold(|| tr.push(line()));
+        }
+    }
+}
+
+/// Runs `f` out of line, marked cold: for work the coder does only when explaining
+/// (keeps it out of the instruction cache lines of the hot path).
+#[cold]
+#[inline(never)]
+fn cold<R>(f: impl FnOnce() -> R) -> R {
+    f()
 }
 
 /// One candidate event before de-duplication.
@@ -186,6 +271,7 @@ impl Coder {
         for (w, id) in verbs.vocabulary() {
             vocab.entry(w).0 = id;
         }
+        vocab.finish();
         Coder {
             dicts,
             actors,
@@ -245,10 +331,7 @@ impl Coder {
             let why = trace.then(|| vec!["no actor named in the article: no events".to_string()]);
             return (Vec::new(), why);
         }
-        let mut ctx = Context {
-            trace: trace.then(Vec::new),
-            ..Context::default()
-        };
+        let mut ctx = Context::for_article(trace);
         // dateline country: the default owner of bare "police", "the government"
         for (d, _, _) in &docs {
             if let Some(place) = &d.place {
@@ -296,7 +379,9 @@ impl Coder {
             }
         }
         let events = self.finish(a, cands);
-        (events, ctx.trace)
+        let trace = ctx.trace.take();
+        ctx.recycle();
+        (events, trace)
     }
 
     /// The verb-index word id of each token (returned) and its actor-trie word id
@@ -336,19 +421,17 @@ impl Coder {
         // hits are in text order: the sentence's run of them
         let lo = hits.partition_point(|h| h.first < a);
         let hi = lo + hits[lo..].partition_point(|h| h.first < b);
-        let shits: Vec<Hit> = hits[lo..hi]
-            .iter()
-            .copied()
-            .filter(|h| h.last < b)
-            .collect();
+        let mut shits = std::mem::take(&mut ctx.scratch.hits);
+        shits.clear();
+        shits.extend(hits[lo..hi].iter().copied().filter(|h| h.last < b));
         if let Some(h) = shits.iter().find(|h| h.entry == Entry::SentenceDiscard) {
-            if let Some(tr) = ctx.trace.as_mut() {
-                tr.push(format!(
+            ctx.note(|| {
+                format!(
                     "sentence {index} [{}]: discarded ({:?})",
                     field.name,
                     span_text(doc, h.first, h.last)
-                ));
-            }
+                )
+            });
             return;
         }
         // no actor, agent or pronoun and nothing a definite description could name: no
@@ -364,10 +447,11 @@ impl Coder {
                     || matches!(t.norm(i), "his" | "its" | "their")
             });
         if actorless && ctx.trace.is_none() {
+            ctx.scratch.hits = shits;
             return;
         }
         // tokens covered by any phrase (no verb head inside a name)
-        let mut covered = vec![false; b - a];
+        let mut covered = refill(&mut ctx.scratch.covered, b - a, false);
         for h in &shits {
             for i in h.first..=h.last {
                 covered[i - a] = true;
@@ -397,6 +481,7 @@ impl Coder {
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
             self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+            (ctx.scratch.hits, ctx.scratch.covered) = (shits, covered);
             return;
         }
         // "X and Y said they ...": a plural pronoun joins the latest coordinated group
@@ -416,34 +501,36 @@ impl Coder {
             }
         }
         if let Some(tr) = ctx.trace.as_mut() {
-            tr.push(format!(
-                "sentence {index} [{}]: {}",
-                field.name,
-                span_text(doc, a, b - 1)
-            ));
-            for m in &mentions {
+            cold(|| {
                 tr.push(format!(
-                    "  mention {:?} -> {}{}{}",
-                    span_text(doc, m.first, m.last),
-                    if m.code.is_empty() {
-                        "(unresolved)"
-                    } else {
-                        &m.code
-                    },
-                    if m.pronoun { " pronoun" } else { "" },
-                    if m.modifier_only { " modifier" } else { "" },
+                    "sentence {index} [{}]: {}",
+                    field.name,
+                    span_text(doc, a, b - 1)
                 ));
-            }
-            for x in &triggers {
-                let p = &self.dicts.verbs[x.pattern as usize];
-                tr.push(format!(
-                    "  trigger {:?} = {} ({:?}, {})",
-                    span_text(doc, x.head, x.last),
-                    p.code.as_deref().unwrap_or("---"),
-                    x.form,
-                    p.origin
-                ));
-            }
+                for m in &mentions {
+                    tr.push(format!(
+                        "  mention {:?} -> {}{}{}",
+                        span_text(doc, m.first, m.last),
+                        if m.code.is_empty() {
+                            "(unresolved)"
+                        } else {
+                            &m.code
+                        },
+                        if m.pronoun { " pronoun" } else { "" },
+                        if m.modifier_only { " modifier" } else { "" },
+                    ));
+                }
+                for x in &triggers {
+                    let p = &self.dicts.verbs[x.pattern as usize];
+                    tr.push(format!(
+                        "  trigger {:?} = {} ({:?}, {})",
+                        span_text(doc, x.head, x.last),
+                        p.code.as_deref().unwrap_or("---"),
+                        x.form,
+                        p.origin
+                    ));
+                }
+            });
         }
         let (ostart, oend) = doc.original_span(s);
         // shared by the sentence's candidates; copied only for a second event from it
@@ -464,20 +551,21 @@ impl Coder {
         // tokens that act as verbs (for subject search)
         // (an auxiliary is never another verb, even when a dictionary pattern starts with
         // it: PETRARCH's `+IS_DETERMINED`)
-        let verbish: Vec<bool> = (a..b)
-            .map(|i| {
-                !covered[i - a]
-                    && !SPEECH.at(t, i)
-                    && !AUXILIARIES.at(t, i)
-                    && self.is_verb_token(t, a, i)
-            })
-            .collect();
+        let mut verbish = std::mem::take(&mut ctx.scratch.verbish);
+        verbish.clear();
+        verbish.extend((a..b).map(|i| {
+            !covered[i - a]
+                && !SPEECH.at(t, i)
+                && !AUXILIARIES.at(t, i)
+                && self.is_verb_token(t, a, i)
+        }));
         // infinitive governance: which triggers are governed by another one
-        let mut suppressed = vec![false; triggers.len()];
-        let mut code_override: Vec<Option<String>> = vec![None; triggers.len()];
-        let mut target_from: Vec<Option<usize>> = vec![None; triggers.len()];
+        let n = triggers.len();
+        let mut suppressed = refill(&mut ctx.scratch.suppressed, n, false);
+        let mut code_override = refill(&mut ctx.scratch.code_override, n, None);
+        let mut target_from = refill(&mut ctx.scratch.target_from, n, None);
         // "Obama wants Putin to attack": (source, target) of a request replacing the act
-        let mut request: Vec<Option<(Option<usize>, usize)>> = vec![None; triggers.len()];
+        let mut request = refill(&mut ctx.scratch.request, n, None);
         for (k, tr) in triggers.iter().enumerate() {
             // a noun trigger inside a passive's by-phrase is its instrument ("killed by tank fire")
             if tr.form == FormKind::Noun && tr.head > a && t.norm(tr.head - 1) == "by" {
@@ -581,7 +669,7 @@ impl Coder {
         // replace both ("X claimed it attacked Y": X 015 Y); an act governed away above
         // is coded only through a transformation
         let governor = self.transform_governors(t, a, &triggers, &mentions);
-        let mut only_transformed = vec![false; triggers.len()];
+        let mut only_transformed = refill(&mut ctx.scratch.only_transformed, n, false);
         for k in 0..triggers.len() {
             if governor[k].is_some() && suppressed[k] {
                 (suppressed[k], only_transformed[k]) = (false, true);
@@ -589,17 +677,17 @@ impl Coder {
         }
         // the outer verbs a transformation consumed, and where each trigger's
         // candidates start in `out` (to take the consumed ones back)
-        let mut consumed: Vec<usize> = Vec::new();
-        let mut starts: Vec<usize> = Vec::with_capacity(triggers.len() + 1);
+        let mut consumed = refill(&mut ctx.scratch.consumed, 0, 0);
+        let mut starts = refill(&mut ctx.scratch.starts, 0, 0);
         for (k, tr) in triggers.iter().enumerate() {
             starts.push(out.len());
             if suppressed[k] {
-                if let Some(trc) = ctx.trace.as_mut() {
-                    trc.push(format!(
+                ctx.note(|| {
+                    format!(
                         "  {:?}: governed by another act, not coded alone",
                         span_text(doc, tr.head, tr.last)
-                    ));
-                }
+                    )
+                });
                 continue;
             }
             let pat = &self.dicts.verbs[tr.pattern as usize];
@@ -615,12 +703,12 @@ impl Coder {
             // "X said Y must withdraw": not an act of Y but X's demand on Y
             // "unless Japan pulled its troops out": a condition, not an act
             if conditional(t, a, tr.head) {
-                if let Some(trc) = ctx.trace.as_mut() {
-                    trc.push(format!(
+                ctx.note(|| {
+                    format!(
                         "  {:?}: in a conditional clause, not coded",
                         span_text(doc, tr.head, tr.last)
-                    ));
-                }
+                    )
+                });
                 continue;
             }
             // "announced it would free prisoners": a stated intent (03x)
@@ -749,20 +837,20 @@ impl Coder {
                     None => (subj, obj),
                 }
             };
-            if let Some(trc) = ctx.trace.as_mut() {
+            ctx.note(|| {
                 let name = |x: Option<usize>| {
                     x.map(|i| span_text(doc, mentions[i].first, mentions[i].last))
                         .unwrap_or_else(|| "-".into())
                 };
-                trc.push(format!(
+                format!(
                     "  {:?}: code {code}{}{} source {:?} target {:?}",
                     span_text(doc, tr.head, tr.last),
                     if passive { " passive" } else { "" },
                     if obligation { " obligation" } else { "" },
                     name(src_idx),
                     name(tgt_idx)
-                ));
-            }
+                )
+            });
             if let Some((j, object)) = governor[k] {
                 let date = nearest_date(&sdates, tr.head).or(anchor);
                 let clause = (object.or(src_idx), tgt_idx, code.as_str());
@@ -783,15 +871,15 @@ impl Coder {
                     })
                     .flatten();
                 if let Some((mut cands, why)) = done {
-                    if let Some(trc) = ctx.trace.as_mut() {
-                        trc.push(format!(
+                    ctx.note(|| {
+                        format!(
                             "  {:?} in the clause of {:?}: transformation {} ({})",
                             span_text(doc, tr.head, tr.last),
                             span_text(doc, triggers[j].head, triggers[j].last),
                             why.to_line(),
                             why.origin
-                        ));
-                    }
+                        )
+                    });
                     out.append(&mut cands);
                     consumed.push(j);
                     continue;
@@ -935,6 +1023,12 @@ impl Coder {
             out.drain(starts[j]..starts[j + 1]);
         }
         self.update_memory(t, a, b, &mut mentions, &groups, ctx);
+        // the buffers back for the next sentence
+        let sc = &mut ctx.scratch;
+        (sc.hits, sc.covered, sc.verbish) = (shits, covered, verbish);
+        (sc.suppressed, sc.only_transformed) = (suppressed, only_transformed);
+        (sc.code_override, sc.target_from, sc.request) = (code_override, target_from, request);
+        (sc.consumed, sc.starts) = (consumed, starts);
     }
 
     /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
@@ -1866,6 +1960,35 @@ fn to_event(a: &Article, c: Candidate) -> Event {
     }
 }
 
+/// A thread codes article after article with one recycled [`Context`]: nothing one
+/// article taught it (here: who "he" is) reaches the next.
+#[cfg(test)]
+#[test]
+fn no_memory_carries_over_between_articles() {
+    let coder = Coder::with_defaults().expect("default dictionaries");
+    let first = "Russian President Vladimir Putin arrived in Berlin on Monday.";
+    let second = "He accused Germany of meddling.";
+    let accused = |evs: &[Event]| {
+        evs.iter()
+            .any(|e| e.action.code.starts_with("11") && e.source.code.starts_with("RUS"))
+    };
+    // within one article the memory resolves "he"
+    let both = coder.code(&Article::new("ab", format!("{first} {second}")));
+    assert!(accused(&both), "{both:?}");
+    // on a fresh thread the second sentence alone has no coded accuser
+    let alone = std::thread::scope(|s| {
+        s.spawn(|| coder.code(&Article::new("b", second)))
+            .join()
+            .expect("coding thread")
+    });
+    assert!(!accused(&alone), "{alone:?}");
+    // after the first article on the same thread: the same as alone
+    for _ in 0..2 {
+        coder.code(&Article::new("a", first));
+        assert_eq!(coder.code(&Article::new("b", second)), alone);
+    }
+}
+
 /// The de-duplication of [`Coder::finish`] as it was first written (owned keys in a
 /// hash map, the strongest candidate replacing the first in place): the reference
 /// for the borrowing version.
@@ -2224,21 +2347,18 @@ fn short_gap(t: &Tokens, from: usize, to: usize) -> ([&str; 3], usize) {
 
 fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
     let g = groups[i];
-    let v: Vec<usize> = (0..ms.len())
+    let mut v: Vec<usize> = (0..ms.len())
         .filter(|&k| groups[k] == g && ms[k].resolved() && (k == i || !ms[k].pronoun))
         .collect();
-    // a pronoun standing for a group: the group's named members
-    let named: Vec<usize> = v.iter().copied().filter(|&k| !ms[k].pronoun).collect();
-    let v = if ms[i].pronoun && named.len() > 1 {
-        named
-    } else {
-        v
-    };
-    if v.is_empty() {
-        vec![i]
-    } else {
-        v
+    // a pronoun standing for a group: the group's named members (`i` is the only
+    // pronoun `v` can hold)
+    if ms[i].pronoun && v.iter().filter(|&&k| !ms[k].pronoun).count() > 1 {
+        v.retain(|&k| !ms[k].pronoun);
     }
+    if v.is_empty() {
+        v.push(i);
+    }
+    v
 }
 
 /// The token "to" before an infinitive head (allowing one adverb between).

@@ -143,7 +143,8 @@ pub fn find(t: &Tokens, a: usize, b: usize, anchor: Option<NaiveDate>) -> Vec<Da
         }
         // 20 November (2014)
         if t.toks[i].kind == Kind::Number && i + 1 < b {
-            if let (Some(d), Some(m)) = (day_num(w), month(t.norm(i + 1))) {
+            // (the month first: it rules out most numbers more cheaply)
+            if let Some((m, d)) = month(t.norm(i + 1)).and_then(|m| Some((m, day_num(w)?))) {
                 if t.toks[i + 1].cap {
                     let mut last = i + 1;
                     let mut year = None;

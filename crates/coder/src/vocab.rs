@@ -19,10 +19,23 @@ pub const NONE: Ids = (u32::MAX, u32::MAX);
 const PACKED_MAX: usize = 15;
 
 /// Word -> [`Ids`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Vocab {
     packed: FxHashMap<(u64, u64), Ids>,
     long: FxHashMap<Box<str>, Ids>,
+    /// The ids of every one-byte word (punctuation, `a`, digits: about a fifth of all
+    /// tokens), read without hashing; filled by [`Vocab::finish`].
+    single: Box<[Ids; 256]>,
+}
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab {
+            packed: FxHashMap::default(),
+            long: FxHashMap::default(),
+            single: Box::new([NONE; 256]),
+        }
+    }
 }
 
 /// The bytes of a word of at most [`PACKED_MAX`] bytes, zero-padded, its length in the
@@ -46,6 +59,14 @@ impl Vocab {
         let mut v = Vocab::default();
         v.packed.reserve(n);
         v
+    }
+
+    /// Makes the words entered so far visible to [`Vocab::get_in`]'s one-byte table:
+    /// call after the last [`Vocab::entry`].
+    pub fn finish(&mut self) {
+        for c in 0..=255u8 {
+            self.single[usize::from(c)] = self.get(&[c]);
+        }
     }
 
     /// The ids of `w`, inserted as [`NONE`] when new.
@@ -74,6 +95,9 @@ impl Vocab {
     #[inline]
     pub fn get_in(&self, text: &[u8], start: usize, end: usize) -> Ids {
         let len = end - start;
+        if len == 1 {
+            return self.single[usize::from(text[start])];
+        }
         if len > PACKED_MAX || start + 16 > text.len() {
             return self.get(&text[start..end]);
         }
@@ -138,6 +162,9 @@ mod tests {
         for (i, w) in words.iter().enumerate() {
             *v.entry(w) = (i as u32, 0);
         }
+        // one-byte words are read from the table `finish` fills
+        assert_eq!(v.get_in(b" a ", 1, 2), NONE);
+        v.finish();
         let hay =
             " a  attack  exactly8  ninechars  exactly15bytes!  sixteen-letters!  attacks  at ";
         let b = hay.as_bytes();
@@ -149,6 +176,8 @@ mod tests {
             start = e;
         }
         assert_eq!(v.get_in(b, 4, 10), (1, 0));
+        assert_eq!(v.get_in(b, 1, 2), (0, 0));
+        assert_eq!(v.get_in(b, 0, 1), NONE);
         assert_eq!(v.get_in(b, 4, 9), NONE);
     }
 }
