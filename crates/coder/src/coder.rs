@@ -691,12 +691,13 @@ impl Coder {
                 continue;
             }
             let pat = &self.dicts.verbs[tr.pattern as usize];
-            let Some(mut code) = code_override[k].clone().or_else(|| pat.code.clone()) else {
+            // (borrowed: a candidate copies it only when emitted)
+            let Some(mut code) = code_override[k].as_deref().or(pat.code.as_deref()) else {
                 continue;
             };
             if code_override[k].is_none() && negated(t, a, tr.head) {
-                match refusal_code(&code) {
-                    Some(rc) => code = rc.to_string(),
+                match refusal_code(code) {
+                    Some(rc) => code = rc,
                     None => continue,
                 }
             }
@@ -713,8 +714,8 @@ impl Coder {
             }
             // "announced it would free prisoners": a stated intent (03x)
             if code_override[k].is_none() && reported_future(t, a, tr.head) {
-                if let Some(ic) = intent_code(&code) {
-                    code = ic.to_string();
+                if let Some(ic) = intent_code(code) {
+                    code = ic;
                 }
             }
             let obligation = modal_obligation(t, a, tr.head);
@@ -831,7 +832,7 @@ impl Coder {
                         verbish[i - a] && !(t.norm(i).ends_with("ing") && PREPOSITIONS.at(t, i - 1))
                     })
                     .unwrap_or(end);
-                let obj = object(t, &mentions, tk, end, &code, &pat.words, src_code);
+                let obj = object(t, &mentions, tk, end, code, &pat.words, src_code);
                 match between {
                     Some(x) => (Some(x), None),
                     None => (subj, obj),
@@ -853,7 +854,7 @@ impl Coder {
             });
             if let Some((j, object)) = governor[k] {
                 let date = nearest_date(&sdates, tr.head).or(anchor);
-                let clause = (object.or(src_idx), tgt_idx, code.as_str());
+                let clause = (object.or(src_idx), tgt_idx, code);
                 let done = (!obligation)
                     .then(|| {
                         self.transformed(
@@ -893,7 +894,7 @@ impl Coder {
             };
             let (si, tgt_idx, code) = if obligation {
                 match speaker_before(t, &mentions, a, mentions[si].first) {
-                    Some(sp) => (sp, Some(si), "100".to_string()),
+                    Some(sp) => (sp, Some(si), "100"),
                     None => continue,
                 }
             } else {
@@ -953,7 +954,7 @@ impl Coder {
             }
             // a paired code ("X flew to Y": X 042 Y and Y 043 X) gives the second event
             // when the act is coded as written (not negated or turned into intent)
-            let as_written = code_override[k].is_none() && pat.code.as_deref() == Some(&*code);
+            let as_written = code_override[k].is_none() && pat.code.as_deref() == Some(code);
             if let (Some(pc), true) = (&pat.paired, as_written) {
                 for &x in &sources {
                     for &y in &targets {
@@ -987,14 +988,14 @@ impl Coder {
                 out.push(Candidate {
                     source: (s.code.clone(), span_text(doc, s.first, s.last)),
                     target: tg.map(|m| (m.code.clone(), span_text(doc, m.first, m.last))),
-                    code: code.clone(),
+                    code: code.to_string(),
                     action_text: action_text.clone(),
                     date,
                     sentence: sref.clone(),
                     strength,
                 });
             };
-            if targets.is_empty() && sources.len() > 1 && symmetric(&code) {
+            if targets.is_empty() && sources.len() > 1 && symmetric(code) {
                 for &x in &sources {
                     for &y in &sources {
                         if x != y {
@@ -1006,7 +1007,7 @@ impl Coder {
             }
             for &x in &sources {
                 if targets.is_empty() {
-                    if !mentions[x].modifier_only && untargeted_ok(&code) {
+                    if !mentions[x].modifier_only && untargeted_ok(code) {
                         emit(&mentions[x], None);
                     }
                 } else {
@@ -1719,7 +1720,6 @@ impl Coder {
             break;
         }
         // compose
-        let agent_code = agent.as_ref().map(|x| x.0.clone());
         let (code, kind, modifier_only) = if let Some(p) = person {
             // out of office but titled: "President Roh" in a year the dictionary does not
             // cover still names the country's government
@@ -1797,12 +1797,13 @@ impl Coder {
         } else {
             (String::new(), ActorKind::Country, false)
         };
+        let (agent_code, agent_word) = agent.map(|(c, w, _)| (c, w)).unzip();
         Mention {
             first: h.first,
             last,
             code,
             kind,
-            agent_word: agent.as_ref().map(|x| x.1.clone()),
+            agent_word,
             agent_code,
             definite,
             pronoun: false,
@@ -2218,7 +2219,10 @@ fn span_text(doc: &Document, first: usize, last: usize) -> String {
 }
 
 fn span_norm(t: &Tokens, first: usize, last: usize) -> String {
-    let mut s = String::new();
+    if first == last {
+        return t.norm(first).to_string();
+    }
+    let mut s = String::with_capacity((first..=last).map(|i| t.norm(i).len() + 1).sum());
     for i in first..=last {
         if i > first {
             s.push(' ');
