@@ -443,8 +443,8 @@ impl Coder {
                 PERSON_PRONOUNS.at(t, i)
                     || THING_PRONOUNS.at(t, i)
                     || PLURAL_PRONOUNS.at(t, i)
-                    || (!ctx.by_noun.is_empty() && matches!(t.norm(i), "the" | "this" | "that"))
-                    || matches!(t.norm(i), "his" | "its" | "their")
+                    || (!ctx.by_noun.is_empty() && matches!(nb(t, i), b"the" | b"this" | b"that"))
+                    || matches!(nb(t, i), b"his" | b"its" | b"their")
             });
         if actorless && ctx.trace.is_none() {
             ctx.scratch.hits = shits;
@@ -462,7 +462,8 @@ impl Coder {
         // "US and British activists": a bare country adjective shares the next agent
         for k in 0..mentions.len().saturating_sub(1) {
             let (p, q) = (&mentions[k], &mentions[k + 1]);
-            let joined = q.first == p.last + 2 && matches!(t.norm(p.last + 1), "and" | "or" | ",");
+            let joined =
+                q.first == p.last + 2 && matches!(nb(t, p.last + 1), b"and" | b"or" | b",");
             if joined
                 && p.resolved()
                 && p.agent_code.is_none()
@@ -568,7 +569,7 @@ impl Coder {
         let mut request = refill(&mut ctx.scratch.request, n, None);
         for (k, tr) in triggers.iter().enumerate() {
             // a noun trigger inside a passive's by-phrase is its instrument ("killed by tank fire")
-            if tr.form == FormKind::Noun && tr.head > a && t.norm(tr.head - 1) == "by" {
+            if tr.form == FormKind::Noun && tr.head > a && nb(t, tr.head - 1) == b"by" {
                 suppressed[k] = true;
                 continue;
             }
@@ -577,7 +578,7 @@ impl Coder {
             if k > 0 {
                 let p = &triggers[k - 1];
                 let pc = self.dicts.verbs[p.pattern as usize].code.as_deref();
-                if t.norm(p.last) == "to"
+                if nb(t, p.last) == b"to"
                     && tr.head <= p.last + 4
                     && pc.is_some_and(|c| c.starts_with("12"))
                 {
@@ -757,11 +758,11 @@ impl Coder {
                             m.resolved()
                                 && (m.last + 1 == tr.head
                                     || (m.last + 2 == tr.head
-                                        && matches!(t.norm(m.last + 1), "'s" | "'")))
+                                        && matches!(nb(t, m.last + 1), b"'s" | b"'")))
                         })
                         .or_else(|| {
                             let n = tr.last + 1;
-                            (n + 1 < b && matches!(t.norm(n), "by" | "from"))
+                            (n + 1 < b && matches!(nb(t, n), b"by" | b"from"))
                                 .then(|| {
                                     mentions.iter().position(|m| {
                                         m.resolved() && m.first > n && m.first <= n + 3
@@ -777,16 +778,16 @@ impl Coder {
                 // "..., raising the toll and threatening to ...": the main clause's subject
                 let participial = tr.form == FormKind::Ing
                     && tr.head > a
-                    && matches!(t.norm(tr.head - 1), "," | "and");
+                    && matches!(nb(t, tr.head - 1), b"," | b"and");
                 let modifier = if participial {
                     main_subject(t, &mentions, &verbish, a, tr.head)
                 } else {
                     modifier
                 };
                 // "talks between Khartoum and Darfur rebels": the participants
-                let btw = if t.norm(tr.last) == "between" {
+                let btw = if nb(t, tr.last) == b"between" {
                     Some(tr.last)
-                } else if tr.last + 1 < b && t.norm(tr.last + 1) == "between" {
+                } else if tr.last + 1 < b && nb(t, tr.last + 1) == b"between" {
                     Some(tr.last + 1)
                 } else {
                     None
@@ -829,7 +830,7 @@ impl Coder {
                 // (a gerund in a prepositional phrase is no verb: "talks on improving X")
                 let end = (tk.last + 1..end)
                     .find(|&i| {
-                        verbish[i - a] && !(t.norm(i).ends_with("ing") && PREPOSITIONS.at(t, i - 1))
+                        verbish[i - a] && !(nb(t, i).ends_with(b"ing") && PREPOSITIONS.at(t, i - 1))
                     })
                     .unwrap_or(end);
                 let obj = object(t, &mentions, tk, end, code, &pat.words, src_code);
@@ -906,7 +907,7 @@ impl Coder {
                 None => Vec::new(),
             };
             // a verb with a "that" clause has no untargeted event of its own
-            let complement = tr.last + 1 < b && t.norm(tr.last + 1) == "that";
+            let complement = tr.last + 1 < b && nb(t, tr.last + 1) == b"that";
             if targets.is_empty() && complement {
                 continue;
             }
@@ -1080,7 +1081,7 @@ impl Coder {
                     .rposition(|o| o.form != FormKind::Noun && o.last < inner.head)
                     .filter(|&j| {
                         let mut i = triggers[j].last + 1;
-                        if i < inner.head && t.norm(i) == "that" {
+                        if i < inner.head && nb(t, i) == b"that" {
                             i += 1;
                         }
                         let has_subject = (i..inner.head).any(|x| ms.iter().any(|m| m.first == x));
@@ -1258,12 +1259,12 @@ impl Coder {
                 && !tok.upper
                 && i > a
                 && !title_case
-                && !matches!(t.norm(i - 1), "\"" | "'" | "-" | ":")
+                && !matches!(nb(t, i - 1), b"\"" | b"'" | b"-" | b":")
             {
                 i += 1;
                 continue;
             }
-            if tok.cap && !title_case && i > a && matches!(t.norm(i - 1), "\"" | "'") {
+            if tok.cap && !title_case && i > a && matches!(nb(t, i - 1), b"\"" | b"'") {
                 // a quoted capitalised word is a slogan or a name
                 i += 1;
                 continue;
@@ -1373,7 +1374,7 @@ impl Coder {
                 // "a mortar bomb": determiner + noun + head is a compound noun
                 if form == FormKind::Present
                     && i >= a + 2
-                    && matches!(t.norm(i - 2), "a" | "an" | "the")
+                    && matches!(nb(t, i - 2), b"a" | b"an" | b"the")
                     && t.toks[i - 1].kind == Kind::Word
                     && !(i > a && ADVERBS.at(t, i - 1))
                 {
@@ -1473,9 +1474,9 @@ impl Coder {
                             | "appears"
                     )
                     && !(i + 2 < b
-                        && (t.norm(i + 2).ends_with("ing") || t.norm(i + 2).ends_with("ed")))
+                        && (nb(t, i + 2).ends_with(b"ing") || nb(t, i + 2).ends_with(b"ed")))
                     // "it would free": a subject; "it would be wrong": expletive
-                    && !(matches!(next, "would" | "will") && i + 2 < b && t.norm(i + 2) != "be");
+                    && !(matches!(next, "would" | "will") && i + 2 < b && nb(t, i + 2) != b"be");
                 // within the sentence first: the last compatible subject-like mention
                 let local = out
                     .iter()
@@ -1591,7 +1592,7 @@ impl Coder {
         let mut agent: Option<(String, String, ActorKind)> = None;
         let mut name: Option<String> = None;
         let mut last;
-        let definite = h.first > a && matches!(t.norm(h.first - 1), "the" | "this" | "that");
+        let definite = h.first > a && matches!(nb(t, h.first - 1), b"the" | b"this" | b"that");
         let absorb =
             |hh: &Hit,
              owner: &mut Option<(String, ActorKind)>,
@@ -1675,7 +1676,7 @@ impl Coder {
                 && person.is_none()
             {
                 let mut k = j + 1;
-                if k < b && t.norm(k) == "the" {
+                if k < b && nb(t, k) == b"the" {
                     k += 1;
                 }
                 // a hyphenated modifier: "dissidents from military-ruled Myanmar"
@@ -1818,7 +1819,7 @@ impl Coder {
             return false;
         }
         // a regular participle as a noun modifier ("talks with exiled dissidents")
-        !(t.norm(i).ends_with("ed") && prenominal(t, a, i))
+        !(nb(t, i).ends_with(b"ed") && prenominal(t, a, i))
     }
 
     /// The token is an inflection of some verb pattern's head.
@@ -2149,14 +2150,45 @@ pub fn event_id(article: &str, source: &str, code: &str, target: &str, date: &st
         }
         part.bytes().for_each(&mut mix);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut id = [0u8; 32];
-    for (n, h) in [h1, h2].into_iter().enumerate() {
-        for shift in 0..16 {
-            id[n * 16 + 15 - shift] = HEX[((h >> (shift * 4)) & 0xf) as usize];
-        }
-    }
+    id[..16].copy_from_slice(&hex16(h1));
+    id[16..].copy_from_slice(&hex16(h2));
     String::from_utf8(id.to_vec()).expect("ASCII hex digits")
+}
+
+/// `h` as 16 lower-case hex digits, most significant first: each half's nibbles are
+/// spread one to a byte and turned into ASCII digits all at once.
+fn hex16(h: u64) -> [u8; 16] {
+    // nibbles of a 32-bit value, one per byte, the most significant in the lowest byte
+    let spread = |x: u32| -> u64 {
+        let x = u64::from(x.swap_bytes());
+        let x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+        let x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+        // each byte holds one input byte: its high nibble first, then its low nibble
+        ((x >> 4) & 0x000f_000f_000f_000f) | ((x & 0x000f_000f_000f_000f) << 8)
+    };
+    // 0-9 -> '0'-'9', 10-15 -> 'a'-'f' ('a' - '0' - 10 = 39)
+    let ascii = |n: u64| {
+        let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+        n + 0x3030_3030_3030_3030 + letters * 39
+    };
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&ascii(spread((h >> 32) as u32)).to_le_bytes());
+    out[8..].copy_from_slice(&ascii(spread(h as u32)).to_le_bytes());
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn hex16_is_lower_hex() {
+    let mut x: u64 = 0x0123_4567_89ab_cdef;
+    for _ in 0..1000 {
+        assert_eq!(hex16(x).to_vec(), format!("{x:016x}").into_bytes());
+        x = x.rotate_left(7).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0xffff;
+    }
+    for x in [0, u64::MAX, 0xf0f0_f0f0_0f0f_0f0f, 0x0a0a_0909_a0a0_9090] {
+        assert_eq!(hex16(x).to_vec(), format!("{x:016x}").into_bytes());
+    }
 }
 
 /// Event ids do not change: users keep them. (Values of the first implementation.)
@@ -2211,6 +2243,14 @@ struct Field<'a> {
     raw: &'a str,
 }
 
+/// The lower-case bytes of token `i`: for comparing with a word, cheaper than
+/// [`Tokens::norm`] (no character-boundary checks).
+#[inline]
+pub(crate) fn nb(t: &Tokens, i: usize) -> &[u8] {
+    let tok = &t.toks[i];
+    &t.norm.as_bytes()[tok.norm_start as usize..tok.norm_end as usize]
+}
+
 fn span_text(doc: &Document, first: usize, last: usize) -> String {
     let t = &doc.tokens;
     let s = t.toks[first].start as usize;
@@ -2260,15 +2300,15 @@ fn agent_within(
         if let Some(h) = hit_at.get(&k) {
             return matches!(h.entry, Entry::Agent(_)).then_some(k);
         }
-        let w = t.norm(k);
+        let w = nb(t, k);
         let tok = &t.toks[k];
         if tok.kind != Kind::Word
             || c.is_verb_form(t, k)
             || AUXILIARIES.at(t, k)
             || PREPOSITIONS.at(t, k)
-            || DETERMINERS.at(t, k) && w != "new"
+            || DETERMINERS.at(t, k) && w != b"new"
             || CLAUSE_BARRIERS.at(t, k)
-            || matches!(w, "and" | "or")
+            || matches!(w, b"and" | b"or")
         {
             return None;
         }
@@ -2302,8 +2342,8 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         // "Along with China, Russia voted": sentence-initial "along with"
         let along = between == [","]
             && p.first >= a + 2
-            && t.norm(p.first - 1) == "with"
-            && t.norm(p.first - 2) == "along";
+            && nb(t, p.first - 1) == b"with"
+            && nb(t, p.first - 2) == b"along";
         // apposition "Choe, the North Korean envoy," is not coordination
         let apposition = q.definite && between == [","];
         // "At UN, Bush defends": a prepositional object is not coordinated with a subject;
@@ -2323,7 +2363,7 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         // ("between X and Y" names the two sides, not a list)
         let g = &ms[group[k - 1]];
         let pp_list =
-            pp(g) && t.norm(g.first - 1) != "between" && !pp(q) && (joins(between) || list_goes_on);
+            pp(g) && nb(t, g.first - 1) != b"between" && !pp(q) && (joins(between) || list_goes_on);
         if pp(p) != pp(q) && !along && !pp_list {
             continue;
         }
@@ -2369,11 +2409,11 @@ fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
 fn infinitive_to(t: &Tokens, a: usize, head: usize) -> Option<usize> {
     let mut k = head;
     while k > a {
-        let w = t.norm(k - 1);
-        if w == "to" {
+        let w = nb(t, k - 1);
+        if w == b"to" {
             return Some(k - 1);
         }
-        if ADVERBS.at(t, k - 1) || w == "not" {
+        if ADVERBS.at(t, k - 1) || w == b"not" {
             k -= 1;
             continue;
         }
@@ -2420,11 +2460,15 @@ fn is_passive(
     let mut k = tr.head;
     let mut steps = 0;
     while k > a && steps < 4 {
-        let w = t.norm(k - 1);
+        let w = nb(t, k - 1);
         if BE.at(t, k - 1) {
             return true;
         }
-        if ADVERBS.at(t, k - 1) || NEGATORS.at(t, k - 1) || w == "have" || w == "has" || w == "had"
+        if ADVERBS.at(t, k - 1)
+            || NEGATORS.at(t, k - 1)
+            || w == b"have"
+            || w == b"has"
+            || w == b"had"
         {
             k -= 1;
             steps += 1;
@@ -2439,7 +2483,7 @@ fn is_passive(
     // reduced relative "policemen killed by Israeli fire"
     let mut j = tr.last + 1;
     while j < b && j <= tr.last + 3 {
-        if t.norm(j) == "by" {
+        if nb(t, j) == b"by" {
             // "condemned an attack by X": an object between the verb and "by": active
             if (tr.last + 1..j).any(|i| DETERMINERS.at(t, i)) {
                 break;
@@ -2516,8 +2560,8 @@ fn passive_object_span(t: &Tokens, a: usize, head: usize) -> Option<(usize, usiz
 /// up to six tokens after "by", not across punctuation.
 fn by_phrase_span(t: &Tokens, head: usize, b: usize) -> Option<(usize, usize)> {
     let by = (head + 1..b.min(head + 3))
-        .take_while(|&k| t.norm(k) == "by" || ADVERBS.at(t, k))
-        .find(|&k| t.norm(k) == "by")?;
+        .take_while(|&k| nb(t, k) == b"by" || ADVERBS.at(t, k))
+        .find(|&k| nb(t, k) == b"by")?;
     let end = (by + 1..b.min(by + 7))
         .find(|&k| t.toks[k].kind == Kind::Punct)
         .unwrap_or(b.min(by + 7));
@@ -2548,20 +2592,20 @@ fn existential_noun_before(t: &Tokens, a: usize, head: usize, ms: &[Mention]) ->
     {
         k -= 1;
     }
-    k >= a + 2 && BE.at(t, k - 1) && t.norm(k - 2) == "there"
+    k >= a + 2 && BE.at(t, k - 1) && nb(t, k - 2) == b"there"
 }
 
 /// The mention after "by" following a passive head.
 fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> {
     let by = (from + 1..b.min(from + 10))
         // the "by" of another verb ("X imprisoned for Y were released by Z"): not ours
-        .take_while(|&k| !BE.at(t, k) && !CLAUSE_BARRIERS.at(t, k) && t.norm(k) != ",")
-        .find(|&k| t.norm(k) == "by")?;
+        .take_while(|&k| !BE.at(t, k) && !CLAUSE_BARRIERS.at(t, k) && nb(t, k) != b",")
+        .find(|&k| nb(t, k) == b"by")?;
     // the first mention within a few tokens after "by", before an infinitive or
     // punctuation; an uncoded one ("by congress") is the agent all the same, and the
     // act has no coded source ("pressured by congress to help Iran": not Iran)
     let stop = (by + 1..b.min(by + 5))
-        .find(|&k| t.norm(k) == "to" || t.toks[k].kind == Kind::Punct)
+        .find(|&k| nb(t, k) == b"to" || t.toks[k].kind == Kind::Punct)
         .unwrap_or(by + 5);
     ms.iter()
         .position(|m| m.first > by && m.first < stop)
@@ -2588,12 +2632,12 @@ fn subject(
     // mentions by their last token
     while k > a {
         k -= 1;
-        let w = t.norm(k);
+        let w = nb(t, k);
         if let Some(mi) = ms.iter().rposition(|m| m.last == k) {
             let m = &ms[mi];
             // "blamed the United States": the object of a verb is not a subject
             let mut p = m.first;
-            while p > a && matches!(t.norm(p - 1), "the" | "a" | "an") {
+            while p > a && matches!(nb(t, p - 1), b"the" | b"a" | b"an") {
                 p -= 1;
             }
             // ("announced it would free": a mention right before our verb group is its subject)
@@ -2622,13 +2666,13 @@ fn subject(
             pp_noun |= prep_use;
             if !prep_use {
                 // "X, which borders Y, ..." handled by the caller; here: clause start
-                if matches!(w, "which" | "who")
+                if matches!(w, b"which" | b"who")
                     && k + 1 < head
                     && !(k + 1..head).any(|i| ms.iter().any(|m| m.first == i))
                 {
                     // relative clause subject: the mention right before ", which"
                     let mut j = k;
-                    if j > a && t.norm(j - 1) == "," {
+                    if j > a && nb(t, j - 1) == b"," {
                         j -= 1;
                     }
                     return ms.iter().rposition(|m| m.last + 1 == j && m.resolved());
@@ -2637,7 +2681,7 @@ fn subject(
             }
             continue;
         }
-        if SPEECH.at(t, k) || w == "that" {
+        if SPEECH.at(t, k) || w == b"that" {
             // a new clause starts after "said (that)": nothing to its left is our subject
             // once a candidate has been passed; if none yet, the speaker is not the actor
             if !pp_noun {
@@ -2654,7 +2698,7 @@ fn subject(
             let governs = (k + 1..head).all(|i| {
                 let x = t.norm(i);
                 x == "to" || ADVERBS.at(t, i) || matches!(x, "yesterday" | "today" | "not")
-            }) && (k + 1..head).any(|i| t.norm(i) == "to");
+            }) && (k + 1..head).any(|i| nb(t, i) == b"to");
             if !governs {
                 crossed_verb = true;
             }
@@ -2669,42 +2713,42 @@ fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
     let mut k = m.first;
     let mut steps = 0;
     while k > a && steps < 3 {
-        let w = t.norm(k - 1);
+        let w = nb(t, k - 1);
         if PREPOSITIONS.at(t, k - 1) {
             // "thousands of Israelis", "some of the rebels": the quantity's head
-            let quantity = w == "of"
+            let quantity = w == b"of"
                 && k >= a + 2
                 && (matches!(
-                    t.norm(k - 2),
-                    "thousands"
-                        | "hundreds"
-                        | "dozens"
-                        | "millions"
-                        | "tens"
-                        | "scores"
-                        | "some"
-                        | "many"
-                        | "most"
-                        | "all"
-                        | "group"
-                        | "groups"
-                        | "members"
-                        | "supporters"
-                        | "one"
-                        | "two"
-                        | "three"
+                    nb(t, k - 2),
+                    b"thousands"
+                        | b"hundreds"
+                        | b"dozens"
+                        | b"millions"
+                        | b"tens"
+                        | b"scores"
+                        | b"some"
+                        | b"many"
+                        | b"most"
+                        | b"all"
+                        | b"group"
+                        | b"groups"
+                        | b"members"
+                        | b"supporters"
+                        | b"one"
+                        | b"two"
+                        | b"three"
                 ) || t.toks[k - 2].kind == Kind::Number);
             return quantity;
         }
-        if matches!(w, "the" | "a" | "an")
+        if matches!(w, b"the" | b"a" | b"an")
             || (t.toks[k - 1].kind == Kind::Word
                 && !t.toks[k - 1].cap
                 && !AUXILIARIES.at(t, k - 1)
                 && steps < 1
                 && !CLAUSE_BARRIERS.at(t, k - 1)
                 && !SPEECH.at(t, k - 1)
-                && w != "that"
-                && w != "and")
+                && w != b"that"
+                && w != b"and")
         {
             k -= 1;
             steps += 1;
@@ -2739,11 +2783,11 @@ fn object(
         // clause barrier between head and mention?
         let barrier = (tr.last + 1..m.first).any(|i| {
             let w = t.norm(i);
-            (CLAUSE_BARRIERS.at(t, i) && !(w == "as" && i + 1 < b && t.norm(i + 1) == "well"))
+            (CLAUSE_BARRIERS.at(t, i) && !(w == "as" && i + 1 < b && nb(t, i + 1) == b"well"))
                 || w == ";"
                 || (w == ","
                     && i + 1 < m.first
-                    && matches!(t.norm(i + 1), "and" | "but" | "while" | "which" | "who"))
+                    && matches!(nb(t, i + 1), b"and" | b"but" | b"while" | b"which" | b"who"))
                 || SPEECH.at(t, i)
                 || w == "that"
                 || matches!(
@@ -2762,7 +2806,7 @@ fn object(
         let said = (m.last + 1..b.min(m.last + 8))
             .take_while(|&i| t.toks[i].kind != Kind::Punct)
             .any(|i| SPEECH.at(t, i));
-        if said && m.first > 0 && t.norm(m.first - 1) == "," {
+        if said && m.first > 0 && nb(t, m.first - 1) == b"," {
             return place;
         }
         if m.last + 1 < b && SPEECH.at(t, m.last + 1) {
@@ -2771,7 +2815,7 @@ fn object(
         // "praised his meeting with Putin": a possessive pointing back at the subject
         if m.pronoun
             && m.code == source_code
-            && matches!(t.norm(m.first), "his" | "her" | "its" | "their")
+            && matches!(nb(t, m.first), b"his" | b"her" | b"its" | b"their")
         {
             continue;
         }
@@ -2781,8 +2825,8 @@ fn object(
             && t.toks[m.last + 1].kind == Kind::Word
             && !t.toks[m.last + 1].cap
             && (AUXILIARIES.at(t, m.last + 1)
-                || t.norm(m.last + 1).ends_with('s')
-                || t.norm(m.last + 1).ends_with("ed"))
+                || nb(t, m.last + 1).ends_with(b"s")
+                || nb(t, m.last + 1).ends_with(b"ed"))
         {
             continue;
         }
@@ -2829,27 +2873,27 @@ fn object(
 /// number ("the two exiled dissidents") or a preposition other than "to" ("meet with
 /// exiled dissidents").
 fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
-    let det = |k: usize| DETERMINERS.at(t, k) && !matches!(t.norm(k), "that" | "'s" | "'");
+    let det = |k: usize| DETERMINERS.at(t, k) && !matches!(nb(t, k), b"that" | b"'s" | b"'");
     let number = |k: usize| {
         t.toks[k].kind == Kind::Number
             || matches!(
-                t.norm(k),
-                "two"
-                    | "three"
-                    | "four"
-                    | "five"
-                    | "six"
-                    | "seven"
-                    | "eight"
-                    | "nine"
-                    | "ten"
-                    | "dozen"
-                    | "dozens"
-                    | "hundreds"
-                    | "thousands"
+                nb(t, k),
+                b"two"
+                    | b"three"
+                    | b"four"
+                    | b"five"
+                    | b"six"
+                    | b"seven"
+                    | b"eight"
+                    | b"nine"
+                    | b"ten"
+                    | b"dozen"
+                    | b"dozens"
+                    | b"hundreds"
+                    | b"thousands"
             )
     };
-    let prep = |k: usize| PREPOSITIONS.at(t, k) && t.norm(k) != "to";
+    let prep = |k: usize| PREPOSITIONS.at(t, k) && nb(t, k) != b"to";
     (i > a && (det(i - 1) || prep(i - 1))) || (i >= a + 2 && number(i - 1) && det(i - 2))
 }
 
@@ -2858,7 +2902,7 @@ fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
 /// `mention - 1`; the country places that object.
 fn in_object_np(t: &Tokens, last: usize, mention: usize) -> bool {
     let prep = mention - 1;
-    if prep <= last + 2 || t.norm(prep) != "in" || !DETERMINERS.at(t, last + 1) {
+    if prep <= last + 2 || nb(t, prep) != b"in" || !DETERMINERS.at(t, last + 1) {
         return false;
     }
     let words = last + 2..prep;
@@ -2876,12 +2920,14 @@ fn prev_word(t: &Tokens, first: usize, floor: usize) -> Option<&str> {
     let mut k = first;
     let mut steps = 0;
     while k > floor + 1 && steps < 3 {
-        let w = t.norm(k - 1);
-        if matches!(w, "the" | "a" | "an" | "its" | "their" | "his" | "her")
-            || (t.toks[k - 1].kind == Kind::Word
-                && !PREPOSITIONS.at(t, k - 1)
-                && steps < 2
-                && !t.toks[k - 1].cap)
+        let w = nb(t, k - 1);
+        if matches!(
+            w,
+            b"the" | b"a" | b"an" | b"its" | b"their" | b"his" | b"her"
+        ) || (t.toks[k - 1].kind == Kind::Word
+            && !PREPOSITIONS.at(t, k - 1)
+            && steps < 2
+            && !t.toks[k - 1].cap)
         {
             k -= 1;
             steps += 1;
@@ -2999,11 +3045,12 @@ fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     let mut steps = 0;
     while k > a && steps < 4 {
-        let w = t.norm(k - 1);
+        let w = nb(t, k - 1);
         if LIGHT_VERBS.at(t, k - 1) {
             return true;
         }
-        if t.toks[k - 1].kind != Kind::Word || PREPOSITIONS.at(t, k - 1) && w != "out" && w != "up"
+        if t.toks[k - 1].kind != Kind::Word
+            || PREPOSITIONS.at(t, k - 1) && w != b"out" && w != b"up"
         {
             return false;
         }
@@ -3018,14 +3065,14 @@ fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     let mut steps = 0;
     while k > a && steps < 3 {
-        let w = t.norm(k - 1);
-        if matches!(w, "must" | "should") {
+        let w = nb(t, k - 1);
+        if matches!(w, b"must" | b"should") {
             return true;
         }
-        if w == "to" && k >= a + 2 && matches!(t.norm(k - 2), "has" | "have" | "had") {
+        if w == b"to" && k >= a + 2 && matches!(nb(t, k - 2), b"has" | b"have" | b"had") {
             return true;
         }
-        if ADVERBS.at(t, k - 1) || w == "not" || w == "be" {
+        if ADVERBS.at(t, k - 1) || w == b"not" || w == b"be" {
             k -= 1;
             steps += 1;
             continue;
@@ -3038,7 +3085,7 @@ fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
 /// The speaker of a clause that starts right before token `first`: "X said (that) ...".
 fn speaker_before(t: &Tokens, ms: &[Mention], a: usize, first: usize) -> Option<usize> {
     let mut k = first;
-    if k > a && t.norm(k - 1) == "that" {
+    if k > a && nb(t, k - 1) == b"that" {
         k -= 1;
     }
     if k == a || !SPEECH.at(t, k - 1) {
@@ -3069,7 +3116,7 @@ fn reported_future(t: &Tokens, a: usize, head: usize) -> bool {
     while k > a && ADVERBS.at(t, k - 1) {
         k -= 1;
     }
-    if k == a || !matches!(t.norm(k - 1), "would" | "will" | "'ll" | "'d") {
+    if k == a || !matches!(nb(t, k - 1), b"would" | b"will" | b"'ll" | b"'d") {
         return false;
     }
     let from = k.saturating_sub(8).max(a);
@@ -3081,12 +3128,12 @@ fn conditional(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     while k > a {
         k -= 1;
-        let w = t.norm(k);
-        if matches!(w, "if" | "unless" | "whether" | "lest") {
+        let w = nb(t, k);
+        if matches!(w, b"if" | b"unless" | b"whether" | b"lest") {
             return true;
         }
-        if matches!(w, ";" | ",")
-            || (CLAUSE_BARRIERS.at(t, k) && !matches!(w, "if"))
+        if matches!(w, b";" | b",")
+            || (CLAUSE_BARRIERS.at(t, k) && !matches!(w, b"if"))
             || SPEECH.at(t, k)
         {
             return false;
@@ -3139,14 +3186,14 @@ fn coordinated_verb(t: &Tokens, verbish: &[bool], a: usize, head: usize) -> Opti
         k -= 1;
     }
     // "sent a team to help": a purpose infinitive shares the previous verb's subject
-    let purpose = k > a && t.norm(k - 1) == "to";
+    let purpose = k > a && nb(t, k - 1) == b"to";
     if purpose {
         k -= 1;
         while k > a && ADVERBS.at(t, k - 1) {
             k -= 1;
         }
     }
-    if k == a || (!purpose && t.norm(k - 1) != "and") {
+    if k == a || (!purpose && nb(t, k - 1) != b"and") {
         return None;
     }
     let stop = if purpose { k } else { k - 1 };
