@@ -1439,7 +1439,7 @@ impl Coder {
                 i += 1;
                 continue;
             }
-            let w = t.norm(i);
+            let w = nb(t, i);
             if let Some(h) = hit_at.get(&i).copied() {
                 if matches!(h.entry, Entry::Actor(_) | Entry::Agent(_)) {
                     let m = self.grow(doc, &hit_at, h, a, b, anchor, ctx);
@@ -1449,11 +1449,11 @@ impl Coder {
                 }
             }
             // pronouns
-            let pron_kind = if PERSON_PRONOUNS.at(t, i) || w == "his" {
+            let pron_kind = if PERSON_PRONOUNS.at(t, i) || w == b"his" {
                 Some(0)
-            } else if THING_PRONOUNS.at(t, i) || w == "its" {
+            } else if THING_PRONOUNS.at(t, i) || w == b"its" {
                 Some(1)
-            } else if PLURAL_PRONOUNS.at(t, i) || w == "their" {
+            } else if PLURAL_PRONOUNS.at(t, i) || w == b"their" {
                 Some(2)
             } else {
                 None
@@ -1518,7 +1518,7 @@ impl Coder {
                 continue;
             }
             // definite description: "the resolution" after "a UN resolution"
-            if matches!(w, "the" | "this" | "that") && i + 1 < b {
+            if matches!(w, b"the" | b"this" | b"that") && i + 1 < b {
                 let n = t.norm(i + 1);
                 if let Some(code) = ctx.by_noun.get(n) {
                     if !hit_at.contains_key(&(i + 1)) {
@@ -1550,7 +1550,7 @@ impl Coder {
                     j += 1;
                 }
                 let name = span_norm(t, i, j);
-                if !is_function_cap(w) {
+                if !is_function_cap(t.norm(i)) {
                     let learned = ctx.names.get(&name).or_else(|| ctx.names.get(t.norm(j)));
                     out.push(Mention {
                         first: i,
