@@ -787,11 +787,19 @@ pub static DATE_WORDS: WordSet = WordSet::new(
     ],
 );
 
+/// The flag bits of [`GAP_STOPPERS`], [`OF`] and [`QUANTITIES`] as constants: the
+/// hottest flag tests (`verbs::gap_stopper`) then test an immediate, not a static.
+pub const GAP_STOPPERS_BIT: u32 = 1 << 20;
+/// See [`GAP_STOPPERS_BIT`].
+pub const OF_BIT: u32 = 1 << 21;
+/// See [`GAP_STOPPERS_BIT`].
+pub const QUANTITIES_BIT: u32 = 1 << 22;
+
 /// Tokens a gap between two pattern words never crosses (see `verbs::gap_stopper`):
 /// clause punctuation, modals (a pattern noun after "said they will" belongs to another
 /// clause) and subject pronouns.
 pub static GAP_STOPPERS: WordSet = WordSet::new(
-    20,
+    GAP_STOPPERS_BIT.trailing_zeros(),
     &[
         ",", ";", ":", "(", ")", "\"", ".", "!", "?", "[", "]", "will", "would", "shall", "should",
         "can", "could", "may", "might", "must", "i", "he", "she", "we", "they",
@@ -799,11 +807,11 @@ pub static GAP_STOPPERS: WordSet = WordSet::new(
 );
 
 /// "of": stops a gap unless a quantity stands before it ("most of the", "part of").
-pub static OF: WordSet = WordSet::new(21, &["of"]);
+pub static OF: WordSet = WordSet::new(OF_BIT.trailing_zeros(), &["of"]);
 
 /// Quantity words before "of" (`verbs::gap_stopper`); numbers count too.
 pub static QUANTITIES: WordSet = WordSet::new(
-    22,
+    QUANTITIES_BIT.trailing_zeros(),
     &[
         "%",
         "cent",
@@ -895,5 +903,12 @@ mod tests {
             assert!(set.bit < 1 << crate::verbs::INDEX_FLAGS_FROM);
             seen |= set.bit;
         }
+    }
+
+    #[test]
+    fn constant_bits_are_the_sets_bits() {
+        assert_eq!(GAP_STOPPERS.bit, GAP_STOPPERS_BIT);
+        assert_eq!(OF.bit, OF_BIT);
+        assert_eq!(QUANTITIES.bit, QUANTITIES_BIT);
     }
 }

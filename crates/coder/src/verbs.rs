@@ -1,7 +1,7 @@
 //! Verb patterns: inflection of lemmas, the head index, and matching a pattern at a token.
 
 use crate::dictionary::{Head, IrregularForms, Irregulars, VerbPattern};
-use crate::roles::{GAP_STOPPERS, OF, QUANTITIES};
+use crate::roles::{GAP_STOPPERS, GAP_STOPPERS_BIT, OF, OF_BIT, QUANTITIES};
 use crate::text::tokens::{Kind, Tokens};
 use rustc_hash::FxHashMap;
 
@@ -184,18 +184,31 @@ pub const VERB_FORM: u32 = 1 << 30;
 const STARTS_SET_MEMBER: u32 = 1 << 29;
 /// Flag bit: some word-set member ends with the word.
 const ENDS_SET_MEMBER: u32 = 1 << 28;
+/// Flag bit: the word is the second half of some `by_first` key (else no lookup).
+const IN_BY_FIRST: u32 = 1 << 27;
+/// Flag bit: the word is the second half of some `by_before` key.
+const IN_BY_BEFORE: u32 = 1 << 26;
 /// Lowest flag bit the index uses (`roles` word sets stay below it).
-pub const INDEX_FLAGS_FROM: u32 = 28;
+pub const INDEX_FLAGS_FROM: u32 = 26;
 
 /// One compiled word of a pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
     /// This word (its id).
     Id(u32),
-    /// Any word starting with this.
-    Prefix(Box<str>),
+    /// Any word starting with this (index into `VerbIndex::prefixes`).
+    Prefix(u32),
     /// Any member of a word set (index into `VerbIndex::sets`).
     Set(u32),
+}
+
+/// Where a pattern's words are in `VerbIndex::words`: `after` words from `start` (those
+/// after the head), then `before` words (those before it).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    after: u32,
+    before: u32,
 }
 
 /// Index of the verb patterns: every word of every pattern gets an id, tokens are
@@ -206,10 +219,14 @@ pub struct VerbIndex {
     ids: FxHashMap<Box<str>, u32>,
     /// Per word id: the patterns it heads, with the form it has there.
     heads: Vec<Vec<(u32, FormKind)>>,
-    /// Per pattern: its words after the head.
-    words: Vec<Vec<Word>>,
-    /// Per pattern: its words before the head (empty for most).
-    before: Vec<Vec<Word>>,
+    /// The words of all patterns, each pattern's in one run (see `spans`): one array,
+    /// not a vector per pattern.
+    words: Vec<Word>,
+    /// Per pattern: its run in `words`, its words after the head, then those before it
+    /// (none for most).
+    spans: Vec<Span>,
+    /// The prefixes of `Word::Prefix`.
+    prefixes: Vec<Box<str>>,
     /// Word sets: members as sequences of word ids, longest first.
     sets: Vec<Vec<Vec<u32>>>,
     /// Word set name -> index into `sets`.
@@ -234,10 +251,6 @@ pub struct VerbIndex {
     set_last: Postings,
     /// Id of the word "to" (always interned: `match_at` compares ids, not strings).
     to_id: u32,
-    /// Per word id: it is the second half of some `by_first` key (else no lookup).
-    in_by_first: Vec<bool>,
-    /// Per word id: it is the second half of some `by_before` key.
-    in_by_before: Vec<bool>,
 }
 
 /// A map from a pair of ids to a list of ids, the lists laid out in one array (one
@@ -358,10 +371,17 @@ impl VerbIndex {
                     }
                 }
             }
-            let words = p.words.iter().map(|w| ix.word(w)).collect();
-            ix.words.push(words);
-            let before = p.before.iter().map(|w| ix.word(w)).collect();
-            ix.before.push(before);
+            let start = ix.words.len() as u32;
+            for w in p.words.iter().chain(&p.before) {
+                let w = ix.word(w);
+                ix.words.push(w);
+            }
+            let (after, before) = (p.words.len() as u32, p.before.len() as u32);
+            ix.spans.push(Span {
+                start,
+                after,
+                before,
+            });
         }
         for (w, f) in crate::roles::word_flags() {
             let id = ix.intern(w);
@@ -411,9 +431,9 @@ impl VerbIndex {
             for (pos, &(pi, _)) in list.iter().enumerate() {
                 // the word that must stand next to the head: the first word after it, or
                 // (for a pattern with words only before the head) the last word before it
-                let (word, after) = match self.words[pi as usize].first() {
+                let (word, after) = match self.after(pi).first() {
                     Some(w) => (Some(w), true),
-                    None => (self.before[pi as usize].last(), false),
+                    None => (self.before(pi).last(), false),
                 };
                 let index = if after { &mut by_first } else { &mut by_before };
                 match word {
@@ -428,13 +448,11 @@ impl VerbIndex {
                 }
             }
         }
-        self.in_by_first = vec![false; self.heads.len()];
         for &((_, w), _) in &by_first {
-            self.in_by_first[w as usize] = true;
+            self.flags[w as usize] |= IN_BY_FIRST;
         }
-        self.in_by_before = vec![false; self.heads.len()];
         for &((_, w), _) in &by_before {
-            self.in_by_before[w as usize] = true;
+            self.flags[w as usize] |= IN_BY_BEFORE;
         }
         self.generic = generic;
         self.by_first = Postings::new(by_first);
@@ -475,38 +493,84 @@ impl VerbIndex {
         if list.is_empty() {
             return;
         }
-        scratch.clear();
-        scratch.extend_from_slice(&self.generic[id as usize]);
-        let window = self.window(t, i, end);
-        for (n, &w) in window.iter().enumerate() {
-            if w == NO_WORD || !self.in_by_first[w as usize] || window[..n].contains(&w) {
-                continue;
+        // the lists of positions in `list` of the patterns that may match, each
+        // ascending: the generic ones, one per distinct word after the head, one per
+        // distinct word before it
+        let mut lists: [&[u32]; 2 * (MAX_GAP + 1) + 1] = [&[]; 2 * (MAX_GAP + 1) + 1];
+        let mut n = 0;
+        let generic = &self.generic[id as usize];
+        if !generic.is_empty() {
+            lists[0] = generic;
+            n = 1;
+        }
+        // the tokens the first word after the head may stand at (as `window`): up to
+        // the first gap stopper, which is one of them
+        let mut seen = [NO_WORD; MAX_GAP + 1];
+        for (m, k) in (i + 1..end.min(i + 2 + MAX_GAP)).enumerate() {
+            let (w, f) = (self.id(t, k), self.token_flags(t, k));
+            // (`NO_WORD` has no flags)
+            if f & IN_BY_FIRST != 0 && !seen[..m].contains(&w) {
+                if let Some(ps) = self.by_first.get(&(id, w)) {
+                    lists[n] = ps;
+                    n += 1;
+                }
             }
-            if let Some(ps) = self.by_first.get(&(id, w)) {
-                scratch.extend_from_slice(ps);
+            seen[m] = w;
+            if stops_gap(f, t, k) {
+                break;
             }
         }
         if !self.by_before.is_empty() {
             // the tokens `match_before` tries for the last word before the head
             let lo = start.max(i.saturating_sub(1 + MAX_GAP));
-            for k in (lo..i).rev() {
-                let w = self.id(t, k);
-                if w != NO_WORD
-                    && self.in_by_before[w as usize]
-                    && !(k + 1..i).any(|j| self.id(t, j) == w)
-                {
+            let mut seen = [NO_WORD; MAX_GAP + 1];
+            for (m, k) in (lo..i).rev().enumerate() {
+                let (w, f) = (self.id(t, k), self.token_flags(t, k));
+                // the tokens between `k` and the head were all seen before it
+                if f & IN_BY_BEFORE != 0 && !seen[..m].contains(&w) {
                     if let Some(ps) = self.by_before.get(&(id, w)) {
-                        scratch.extend_from_slice(ps);
+                        lists[n] = ps;
+                        n += 1;
                     }
                 }
-                if gap_stopper(t, k) {
+                seen[m] = w;
+                if stops_gap(f, t, k) {
                     break;
                 }
             }
         }
-        scratch.sort_unstable();
-        scratch.dedup();
-        out.extend(scratch.iter().map(|&pos| list[pos as usize]));
+        let lists = &lists[..n];
+        match lists {
+            [] => {}
+            // one list: already ascending without repeats
+            [ps] => out.extend(ps.iter().map(|&pos| list[pos as usize])),
+            _ => {
+                // the union, ascending: a bitmap of positions (on the stack for the
+                // usual short list) read in order, as sorting and deduplicating would
+                let words = list.len().div_ceil(32);
+                let mut local = [0u32; 16];
+                let bits = if words <= local.len() {
+                    &mut local[..words]
+                } else {
+                    scratch.clear();
+                    scratch.resize(words, 0);
+                    &mut scratch[..]
+                };
+                for ps in lists {
+                    for &pos in *ps {
+                        bits[pos as usize / 32] |= 1 << (pos % 32);
+                    }
+                }
+                out.reserve(lists.iter().map(|ps| ps.len()).sum());
+                for (wi, &b) in bits.iter().enumerate() {
+                    let mut b = b;
+                    while b != 0 {
+                        out.push(list[wi * 32 + b.trailing_zeros() as usize]);
+                        b &= b - 1;
+                    }
+                }
+            }
+        }
     }
 
     fn word(&mut self, w: &crate::dictionary::PatternWord) -> Word {
@@ -515,7 +579,8 @@ impl VerbIndex {
             return Word::Set(self.set_ids.get(name).copied().unwrap_or(u32::MAX));
         }
         if w.prefix {
-            Word::Prefix(w.word.clone().into_boxed_str())
+            self.prefixes.push(w.word.clone().into_boxed_str());
+            Word::Prefix(self.prefixes.len() as u32 - 1)
         } else {
             Word::Id(self.intern(&w.word))
         }
@@ -613,10 +678,26 @@ impl VerbIndex {
 
     /// Id of the first word after the head of pattern `pi` (`NO_WORD` if none or a prefix).
     pub fn first_word(&self, pi: u32) -> u32 {
-        match self.words[pi as usize].first() {
+        match self.after(pi).first() {
             Some(Word::Id(id)) => *id,
             _ => NO_WORD,
         }
+    }
+
+    /// The words of pattern `pi` after its head.
+    #[inline]
+    fn after(&self, pi: u32) -> &[Word] {
+        let s = self.spans[pi as usize];
+        let from = s.start as usize;
+        &self.words[from..from + s.after as usize]
+    }
+
+    /// The words of pattern `pi` before its head.
+    #[inline]
+    fn before(&self, pi: u32) -> &[Word] {
+        let s = self.spans[pi as usize];
+        let from = (s.start + s.after) as usize;
+        &self.words[from..from + s.before as usize]
     }
 
     /// Ids of the tokens a pattern's first word may stand at after a head at `at`.
@@ -634,14 +715,22 @@ impl VerbIndex {
     /// Whether pattern word `w` matches at token `k` (not past `end`): the last token it
     /// covers (a set member may be several words).
     #[inline]
-    fn word_at(&self, w: &Word, t: &Tokens, k: usize, end: usize) -> Option<usize> {
+    fn word_at(&self, w: Word, t: &Tokens, k: usize, end: usize) -> Option<usize> {
+        self.word_at_flagged(w, self.token_flags(t, k), t, k, end)
+    }
+
+    /// [`Self::word_at`] given the flags `f` of token `k` ([`Self::token_flags`]), which
+    /// the matching loops load once per token.
+    #[inline]
+    fn word_at_flagged(&self, w: Word, f: u32, t: &Tokens, k: usize, end: usize) -> Option<usize> {
         match w {
-            Word::Id(id) => (self.id(t, k) == *id).then_some(k),
-            Word::Prefix(p) => t.norm(k).starts_with(&**p).then_some(k),
+            Word::Id(id) => (self.id(t, k) == id).then_some(k),
+            Word::Prefix(p) => t
+                .norm(k)
+                .starts_with(&*self.prefixes[p as usize])
+                .then_some(k),
             // only a token that starts some set member can start one of this set's
-            Word::Set(s) if self.token_flags(t, k) & STARTS_SET_MEMBER != 0 => {
-                self.set_member_at(*s, t, k, end)
-            }
+            Word::Set(s) if f & STARTS_SET_MEMBER != 0 => self.set_member_at(s, t, k, end),
             Word::Set(_) => None,
         }
     }
@@ -663,15 +752,15 @@ impl VerbIndex {
 
     /// Like [`Self::word_at`], the word ending at token `k` (not before `start`): the
     /// first token it covers.
-    fn word_ending_at(&self, w: &Word, t: &Tokens, k: usize, start: usize) -> Option<usize> {
+    fn word_ending_at(&self, w: Word, t: &Tokens, k: usize, start: usize) -> Option<usize> {
         match w {
             Word::Set(s) => {
                 // only the members ending with this token's word, in member order
                 if self.token_flags(t, k) & ENDS_SET_MEMBER == 0 {
                     return None;
                 }
-                let members = self.sets.get(*s as usize)?;
-                let cands = self.set_last.get(&(*s, self.id(t, k)))?;
+                let members = self.sets.get(s as usize)?;
+                let cands = self.set_last.get(&(s, self.id(t, k)))?;
                 cands.iter().find_map(|&mi| {
                     let m = &members[mi as usize];
                     let first = (k + 1).checked_sub(m.len())?;
@@ -689,25 +778,38 @@ impl VerbIndex {
     /// Tries pattern `pi` with its head at token `at`, not past `end`; returns the index
     /// of the last matched token. Up to [`MAX_GAP`] tokens may stand between two pattern
     /// words, but no clause punctuation.
+    #[inline]
     pub fn match_at(&self, pi: u32, t: &Tokens, at: usize, end: usize) -> Option<usize> {
+        let ws = self.after(pi);
+        if ws.is_empty() {
+            // the head alone (a quarter of the calls): no call, no loop set-up
+            return Some(at);
+        }
+        self.match_words(ws, t, at, end)
+    }
+
+    /// [`Self::match_at`] of the words `ws` after the head.
+    #[inline(never)]
+    fn match_words(&self, ws: &[Word], t: &Tokens, at: usize, end: usize) -> Option<usize> {
         let mut pos = at;
-        for w in &self.words[pi as usize] {
+        for &w in ws {
             let mut found = None;
             for k in pos + 1..end.min(pos + 2 + MAX_GAP) {
+                let f = self.token_flags(t, k);
                 // a verb right after a "to" that is not a pattern word starts an
                 // infinitive: "wants to help" is no "want help", "agreed to lift the
                 // sanctions" no "agree to sanctions"
-                if self.id(t, k - 1) == self.to_id
-                    && self.is_verb_form(t, k)
-                    && (k - 1 > pos || self.word_at(w, t, k, end).is_none())
+                if f & VERB_FORM != 0
+                    && self.id(t, k - 1) == self.to_id
+                    && (k - 1 > pos || self.word_at_flagged(w, f, t, k, end).is_none())
                 {
                     break;
                 }
-                if let Some(last) = self.word_at(w, t, k, end) {
+                if let Some(last) = self.word_at_flagged(w, f, t, k, end) {
                     found = Some(last);
                     break;
                 }
-                if gap_stopper(t, k) {
+                if stops_gap(f, t, k) {
                     break;
                 }
             }
@@ -730,7 +832,7 @@ impl VerbIndex {
         object: Option<(usize, usize)>,
         agent: Option<(usize, usize)>,
     ) -> bool {
-        let (after, before) = (&self.words[pi as usize], &self.before[pi as usize]);
+        let (after, before) = (self.after(pi), self.before(pi));
         if after.is_empty() && before.is_empty() {
             return false;
         }
@@ -740,8 +842,6 @@ impl VerbIndex {
         side(after, object, usize::MAX) && side(before, agent, MAX_GAP)
     }
 
-    /// Matches `ws` in `[start, end)`: the first word at most `first_gap` tokens after
-    /// `start`, each next one with the gaps of [`Self::match_at`]; the last token matched.
     /// The word ids of a passive's subject span `[start, end)` up to its first gap
     /// stopper: where the first word after a head must stand for
     /// [`Self::match_passive`] to find it (see [`Self::may_match_passive`]).
@@ -761,12 +861,14 @@ impl VerbIndex {
     /// a plain word that is not there. A cheap test before [`Self::match_passive`].
     #[inline]
     pub fn may_match_passive(&self, pi: u32, span_ids: &[u32]) -> bool {
-        match self.words[pi as usize].first() {
+        match self.after(pi).first() {
             Some(Word::Id(id)) => span_ids.contains(id),
             _ => true,
         }
     }
 
+    /// Matches `ws` in `[start, end)`: the first word at most `first_gap` tokens after
+    /// `start`, each next one with the gaps of [`Self::match_at`]; the last token matched.
     fn words_in(
         &self,
         ws: &[Word],
@@ -776,15 +878,16 @@ impl VerbIndex {
         first_gap: usize,
     ) -> Option<usize> {
         let mut from = start;
-        for (n, w) in ws.iter().enumerate() {
+        for (n, &w) in ws.iter().enumerate() {
             let gap = if n == 0 { first_gap } else { MAX_GAP };
             let mut found = None;
             for k in from..end.min(from.saturating_add(gap).saturating_add(1)) {
-                if let Some(last) = self.word_at(w, t, k, end) {
+                let f = self.token_flags(t, k);
+                if let Some(last) = self.word_at_flagged(w, f, t, k, end) {
                     found = Some(last);
                     break;
                 }
-                if gap_stopper(t, k) {
+                if stops_gap(f, t, k) {
                     break;
                 }
             }
@@ -796,12 +899,13 @@ impl VerbIndex {
     /// Number of words of pattern `pi` besides its head (before and after it).
     #[inline]
     pub fn pattern_size(&self, pi: u32) -> usize {
-        self.words[pi as usize].len() + self.before[pi as usize].len()
+        let s = self.spans[pi as usize];
+        (s.after + s.before) as usize
     }
 
     /// Number of words pattern `pi` needs before its head.
     pub fn before_len(&self, pi: u32) -> usize {
-        self.before[pi as usize].len()
+        self.spans[pi as usize].before as usize
     }
 
     /// Checks the words pattern `pi` needs before its head at `at`, not before `start`
@@ -809,7 +913,7 @@ impl VerbIndex {
     /// the pattern needs none).
     pub fn match_before(&self, pi: u32, t: &Tokens, at: usize, start: usize) -> Option<usize> {
         let mut pos = at;
-        for w in self.before[pi as usize].iter().rev() {
+        for &w in self.before(pi).iter().rev() {
             let mut found = None;
             let lo = start.max(pos.saturating_sub(1 + MAX_GAP));
             for k in (lo..pos).rev() {
@@ -838,7 +942,20 @@ pub const MAX_GAP: usize = 3;
 /// they will attack" is no "said ... attack" (the noun).
 #[inline]
 fn gap_stopper(t: &Tokens, i: usize) -> bool {
-    GAP_STOPPERS.at(t, i) || (OF.at(t, i) && i > 0 && !quantity(t, i - 1))
+    match t.flags.get(i) {
+        Some(&f) => stops_gap(f, t, i),
+        None => GAP_STOPPERS.at(t, i) || (OF.at(t, i) && i > 0 && !quantity(t, i - 1)),
+    }
+}
+
+/// [`gap_stopper`] of token `i` given its flags `f`: `t.flags[i]`, or for unannotated
+/// tokens [`VerbIndex::token_flags`], whose word-set bits are the same (every word of
+/// the word sets is in the index, with its bits). A token that is neither a stopper
+/// nor "of", the usual one, costs one test of constant bits.
+#[inline]
+fn stops_gap(f: u32, t: &Tokens, i: usize) -> bool {
+    f & (GAP_STOPPERS_BIT | OF_BIT) != 0
+        && (f & GAP_STOPPERS_BIT != 0 || (i > 0 && !quantity(t, i - 1)))
 }
 
 /// A quantity before a partitive "of": a number, a percentage, or a quantifier.
@@ -850,6 +967,189 @@ fn quantity(t: &Tokens, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::dictionary::own::{self, FileKind};
+    use crate::dictionary::Dictionaries;
+    use crate::text::tokens::tokenize;
+
+    const VERBS: &str = "\
+&aircraft = jet | fighter jet | drone | war plane
+&talks = talks | negotiations | peace talks
+040: meet | meet with | visit
+042: visit &talks | hold &talks | hold &talks with
+111: criticize | accuse of | condemn
+190: &aircraft ... attack | &aircraft ... bomb | bomb | army ... shell
+036: ~talks | ~talks with | ~talks on
+012: express concern* | voice concern* about
+163: impose sanctions on | lift sanctions | present evidence | evidence ... present
+";
+
+    const SENTENCES: &[&str] = &[
+        "The foreign ministers met with the delegation to hold talks with rebels on Monday.",
+        "A fighter jet attacked the village, and drones bombed the town of Kobane.",
+        "He criticized them and accused the army of abuses; the army shelled it.",
+        "80 per cent of the debt was lifted; half of the troops will visit peace talks.",
+        "Officials expressed concerns about the attack and voiced concern about it.",
+        "They want to meet with the president to bomb it, and to hold negotiations.",
+        "Talks with the opposition were held by the government of Chad.",
+        "Evidence of the war plane attack was presented by the army.",
+        "Sanctions on Iran were imposed, then lifted sanctions: he visited talks on Syria.",
+    ];
+
+    fn index(extra: &str) -> VerbIndex {
+        let mut d = Dictionaries::default();
+        own::load(&mut d, FileKind::Verbs, "test", &format!("{VERBS}{extra}"));
+        assert_eq!(
+            d.errors().count(),
+            0,
+            "{:?}",
+            d.errors().collect::<Vec<_>>()
+        );
+        VerbIndex::new(&d.verbs, &d.irregular, &d.synsets)
+    }
+
+    /// The tokens of `s` unannotated and annotated as the coder does it.
+    fn tokens(ix: &VerbIndex, s: &str) -> (Tokens, Tokens) {
+        let plain = tokenize(s);
+        let mut annotated = plain.clone();
+        let ids = (0..plain.len())
+            .map(|i| ix.ids.get(plain.norm(i)).copied().unwrap_or(NO_WORD))
+            .collect();
+        ix.annotate_ids(&mut annotated, ids);
+        (plain, annotated)
+    }
+
+    /// `candidates_at` as first written: every list gathered, sorted, deduplicated,
+    /// without the flag filters.
+    fn reference_candidates(
+        ix: &VerbIndex,
+        t: &Tokens,
+        i: usize,
+        start: usize,
+        end: usize,
+    ) -> Vec<(u32, FormKind)> {
+        let id = ix.id(t, i);
+        let list = ix.heads_at(t, i);
+        if list.is_empty() {
+            return Vec::new();
+        }
+        let mut pos: Vec<u32> = ix.generic[id as usize].clone();
+        for w in ix.window(t, i, end) {
+            pos.extend(ix.by_first.get(&(id, w)).unwrap_or(&[]));
+        }
+        let lo = start.max(i.saturating_sub(1 + MAX_GAP));
+        for k in (lo..i).rev() {
+            pos.extend(ix.by_before.get(&(id, ix.id(t, k))).unwrap_or(&[]));
+            if gap_stopper(t, k) {
+                break;
+            }
+        }
+        pos.sort_unstable();
+        pos.dedup();
+        pos.iter().map(|&p| list[p as usize]).collect()
+    }
+
+    /// Everything the matcher answers about sentence `t`, per head and pattern.
+    fn answers(ix: &VerbIndex, t: &Tokens) -> Vec<String> {
+        let (mut scratch, mut cands) = (Vec::new(), Vec::new());
+        let n = t.len();
+        let mut out = Vec::new();
+        for i in 0..n {
+            for start in [0, i.saturating_sub(2)] {
+                ix.candidates_at(t, i, start, n, &mut scratch, &mut cands);
+                assert_eq!(cands, reference_candidates(ix, t, i, start, n), "token {i}");
+                out.push(format!("{i} {start} {cands:?}"));
+            }
+            for &(pi, _) in ix.heads_at(t, i) {
+                let at = ix.match_at(pi, t, i, n);
+                let before = ix.match_before(pi, t, i, 0);
+                let passive = ix.match_passive(pi, t, Some((0, i)), Some((i + 1, n)));
+                // a pattern that matches is always a candidate
+                if at.is_some() && (ix.before_len(pi) == 0 || before.is_some()) {
+                    ix.candidates_at(t, i, 0, n, &mut scratch, &mut cands);
+                    assert!(cands.iter().any(|c| c.0 == pi), "token {i} pattern {pi}");
+                }
+                out.push(format!("{i} {pi} {at:?} {before:?} {passive}"));
+            }
+            out.push(format!("{i} {}", gap_stopper(t, i)));
+        }
+        out
+    }
+
+    #[test]
+    fn annotated_tokens_match_as_unannotated_ones() {
+        let ix = index("");
+        let mut matched = 0;
+        for s in SENTENCES {
+            let (plain, annotated) = tokens(&ix, s);
+            let a = answers(&ix, &annotated);
+            assert_eq!(answers(&ix, &plain), a, "{s}");
+            matched += a.iter().filter(|l| l.contains("Some")).count();
+        }
+        assert!(
+            matched > 20,
+            "the sentences should match patterns: {matched}"
+        );
+    }
+
+    #[test]
+    fn candidates_of_a_head_with_many_patterns() {
+        // over 512 patterns headed by "say": the union of lists is built in `scratch`
+        let extra: String = (0..600).map(|n| format!("010: say w{n}\n")).collect();
+        let ix = index(&format!("010: say\n{extra}"));
+        for s in ["They say w5 and w7 or w599.", "We say w3, w3 w4", "say"] {
+            let (plain, annotated) = tokens(&ix, s);
+            assert_eq!(answers(&ix, &plain), answers(&ix, &annotated), "{s}");
+        }
+        let (_, t) = tokens(&ix, "They say w5 and w7 or w599.");
+        let (mut scratch, mut cands) = (Vec::new(), Vec::new());
+        ix.candidates_at(&t, 1, 0, t.len(), &mut scratch, &mut cands);
+        // "say" alone, "say w5" and "say w7" (w599 is too far)
+        assert_eq!(cands.len(), 3, "{cands:?}");
+    }
+
+    #[test]
+    fn gap_stoppers_from_flags_as_from_word_sets() {
+        let ix = index("");
+        for s in SENTENCES {
+            let (plain, annotated) = tokens(&ix, s);
+            for i in 0..plain.len() {
+                let slow = GAP_STOPPERS.at(&plain, i)
+                    || (OF.at(&plain, i) && i > 0 && !quantity(&plain, i - 1));
+                assert_eq!(gap_stopper(&annotated, i), slow, "{s} {i}");
+                assert_eq!(gap_stopper(&plain, i), slow, "{s} {i}");
+                assert_eq!(stops_gap(ix.token_flags(&plain, i), &plain, i), slow);
+            }
+        }
+    }
+
+    #[test]
+    fn pattern_words_are_laid_out_per_pattern() {
+        let ix = index("");
+        let mut d = Dictionaries::default();
+        own::load(&mut d, FileKind::Verbs, "test", VERBS);
+        assert_eq!(ix.spans.len(), d.verbs.len());
+        for (pi, p) in d.verbs.iter().enumerate() {
+            let pi = pi as u32;
+            assert_eq!(ix.after(pi).len(), p.words.len());
+            assert_eq!(ix.before(pi).len(), p.before.len());
+            assert_eq!(ix.pattern_size(pi), p.words.len() + p.before.len());
+            for (w, pw) in ix
+                .after(pi)
+                .iter()
+                .chain(ix.before(pi))
+                .zip(p.words.iter().chain(&p.before))
+            {
+                match *w {
+                    Word::Id(id) => assert_eq!(ix.ids.get(pw.word.as_str()), Some(&id)),
+                    Word::Prefix(x) => assert_eq!(&*ix.prefixes[x as usize], pw.word),
+                    Word::Set(s) => {
+                        assert_eq!(ix.set_ids.get(pw.word.trim_start_matches('&')), Some(&s))
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn regular_inflection() {
