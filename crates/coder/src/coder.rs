@@ -172,6 +172,9 @@ struct Scratch {
     request: Vec<Option<(Option<usize>, usize)>>,
     consumed: Vec<usize>,
     starts: Vec<usize>,
+    /// `VerbIndex::candidates_at`'s scratch and output.
+    verb_ids: Vec<u32>,
+    verb_cands: Vec<(u32, FormKind)>,
 }
 
 /// `v`'s buffer taken out of it, refilled with `n` copies of `x`.
@@ -457,7 +460,8 @@ impl Coder {
                 covered[i - a] = true;
             }
         }
-        let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title");
+        let bufs = (&mut ctx.scratch.verb_ids, &mut ctx.scratch.verb_cands);
+        let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title", bufs);
         let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
         // "US and British activists": a bare country adjective shares the next agent
         for k in 0..mentions.len().saturating_sub(1) {
@@ -1226,6 +1230,7 @@ impl Coder {
     }
 
     /// Verb pattern matches in `[a, b)`: at each head the longest pattern wins.
+    #[allow(clippy::too_many_arguments)]
     fn triggers(
         &self,
         t: &Tokens,
@@ -1234,6 +1239,7 @@ impl Coder {
         covered: &[bool],
         doc: &Document,
         headline: bool,
+        bufs: (&mut Vec<u32>, &mut Vec<(u32, FormKind)>),
     ) -> Vec<Trigger> {
         let mut out: Vec<Trigger> = Vec::new();
         // title case (headline style): capitalised verbs are verbs
@@ -1241,8 +1247,7 @@ impl Coder {
             || (a..b)
                 .filter(|&k| t.toks[k].kind == Kind::Word)
                 .all(|k| t.toks[k].cap || t.norm(k).len() <= 3);
-        let mut scratch: Vec<u32> = Vec::new();
-        let mut cands: Vec<(u32, FormKind)> = Vec::new();
+        let (scratch, cands) = bufs;
         let mut i = a;
         while i < b {
             if covered[i - a]
@@ -1269,8 +1274,7 @@ impl Coder {
                 i += 1;
                 continue;
             }
-            self.verbs
-                .candidates_at(t, i, a, b, &mut scratch, &mut cands);
+            self.verbs.candidates_at(t, i, a, b, scratch, cands);
             if cands.is_empty() {
                 i += 1;
                 continue;
@@ -1279,7 +1283,7 @@ impl Coder {
             // first: a candidate smaller than the best match so far is not tried
             let mut plausible: [Option<bool>; FormKind::COUNT] = [None; FormKind::COUNT];
             let mut best: Option<(usize, usize, Trigger)> = None;
-            for &(pi, form) in &cands {
+            for &(pi, form) in cands.iter() {
                 let size = self.verbs.pattern_size(pi);
                 if best.as_ref().is_some_and(|(w, _, _)| size < *w) {
                     continue;
