@@ -308,8 +308,9 @@ const BOILERPLATE_PREFIXES: &[&str] = &[
 /// Lines after which everything is page furniture (comment widgets).
 const TAIL_MARKERS: &[&str] = &["add a comment", "there are no comments yet", "comments"];
 
-/// The first byte of each of [`BOILERPLATE_PREFIXES`], compared before whole prefixes.
-const PREFIX_FIRST_BYTES: [u8; BOILERPLATE_PREFIXES.len()] = first_bytes(BOILERPLATE_PREFIXES);
+/// For each byte, the [`BOILERPLATE_PREFIXES`] that start with it (bit `k` for prefix
+/// `k`): a line is compared with just those.
+const PREFIXES_BY_FIRST_BYTE: [u32; 256] = prefixes_by_first_byte(BOILERPLATE_PREFIXES);
 
 const LONGEST_LINE: usize = longest(BOILERPLATE_LINES);
 const LONGEST_TAIL_MARKER: usize = longest(TAIL_MARKERS);
@@ -327,15 +328,17 @@ const fn longest(list: &[&str]) -> usize {
     max
 }
 
-/// The first byte of each (non-empty) string of `list`.
-const fn first_bytes<const N: usize>(list: &[&str]) -> [u8; N] {
-    let mut bytes = [0u8; N];
-    let mut i = 0;
-    while i < N {
-        bytes[i] = list[i].as_bytes()[0];
-        i += 1;
+/// For each byte, the (non-empty) strings of `list` (at most 32) that start with it, as
+/// bit `k` for `list[k]`.
+const fn prefixes_by_first_byte(list: &[&str]) -> [u32; 256] {
+    assert!(list.len() <= 32);
+    let mut table = [0u32; 256];
+    let mut k = 0;
+    while k < list.len() {
+        table[list[k].as_bytes()[0] as usize] |= 1 << k;
+        k += 1;
     }
-    bytes
+    table
 }
 
 /// Is `s` one of the lower-case strings of `list`, ignoring ASCII case? `longest` is
@@ -377,12 +380,18 @@ fn blank_boilerplate(out: &mut Cleaned, multi_line: bool) {
                 lowered.as_str()
             };
             let low = low_full.trim_end_matches(['!', '.', ':']);
-            let first = low.bytes().next().map(|c| c.to_ascii_lowercase());
+            // the prefixes that start with the line's first byte (lower-cased)
+            let mut candidates = low.bytes().next().map_or(0, |c| {
+                PREFIXES_BY_FIRST_BYTE[usize::from(c.to_ascii_lowercase())]
+            });
+            let mut prefixed = false;
+            while candidates != 0 && !prefixed {
+                let k = candidates.trailing_zeros() as usize;
+                prefixed = starts_with_ignore_case(low, BOILERPLATE_PREFIXES[k]);
+                candidates &= candidates - 1;
+            }
             let furniture = is_one_of(BOILERPLATE_LINES, LONGEST_LINE, low)
-                || PREFIX_FIRST_BYTES
-                    .iter()
-                    .zip(BOILERPLATE_PREFIXES)
-                    .any(|(&f, p)| Some(f) == first && starts_with_ignore_case(low, p))
+                || prefixed
                 || is_byline(body, low_full);
             if furniture {
                 ranges.push((start, end));
@@ -500,6 +509,16 @@ mod tests {
         ] {
             for p in list {
                 assert_eq!(*p, p.to_lowercase());
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_are_found_by_first_byte() {
+        for c in 0..=255u8 {
+            for (k, p) in BOILERPLATE_PREFIXES.iter().enumerate() {
+                let listed = PREFIXES_BY_FIRST_BYTE[usize::from(c)] & (1 << k) != 0;
+                assert_eq!(listed, p.as_bytes()[0] == c, "{c} {p:?}");
             }
         }
     }

@@ -69,51 +69,115 @@ pub fn analyze(raw: &str) -> Document {
 }
 
 /// Abbreviations whose period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "sen", "rep", "gov", "pres",
-    "prof", "st", "rev", "hon", "adm", "cmdr", "cpl", "pvt", "brig", "insp", "supt", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v",
-    "inc", "corp", "co", "ltd", "jr", "sr", "mt", "ft", "est", "approx", "dept", "univ", "assn",
-    "bros", "fig", "op", "vol", "pp", "ca", "cf", "al",
-];
+/// (A `match` on the string: its length first, then a few comparisons.)
+fn is_abbreviation(w: &str) -> bool {
+    matches!(
+        w,
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "gen"
+            | "col"
+            | "lt"
+            | "sgt"
+            | "capt"
+            | "maj"
+            | "sen"
+            | "rep"
+            | "gov"
+            | "pres"
+            | "prof"
+            | "st"
+            | "rev"
+            | "hon"
+            | "adm"
+            | "cmdr"
+            | "cpl"
+            | "pvt"
+            | "brig"
+            | "insp"
+            | "supt"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "no"
+            | "nos"
+            | "vs"
+            | "v"
+            | "inc"
+            | "corp"
+            | "co"
+            | "ltd"
+            | "jr"
+            | "sr"
+            | "mt"
+            | "ft"
+            | "est"
+            | "approx"
+            | "dept"
+            | "univ"
+            | "assn"
+            | "bros"
+            | "fig"
+            | "op"
+            | "vol"
+            | "pp"
+            | "ca"
+            | "cf"
+            | "al"
+    )
+}
 
 /// Words that start a new sentence after a dotted acronym ("... in the U.S. The ...").
-const SENTENCE_STARTERS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "but",
-    "and",
-    "in",
-    "on",
-    "at",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "his",
-    "her",
-    "their",
-    "its",
-    "our",
-    "if",
-    "when",
-    "while",
-    "after",
-    "before",
-    "however",
-    "meanwhile",
-    "officials",
-    "earlier",
-    "later",
-];
+/// (A `match` on the string: its length first, then a few comparisons.)
+fn is_sentence_starter(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "he"
+            | "she"
+            | "it"
+            | "they"
+            | "we"
+            | "i"
+            | "but"
+            | "and"
+            | "in"
+            | "on"
+            | "at"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "there"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "if"
+            | "when"
+            | "while"
+            | "after"
+            | "before"
+            | "however"
+            | "meanwhile"
+            | "officials"
+            | "earlier"
+            | "later"
+    )
+}
 
 /// Is the lower-case form of token `i` one of the one-byte strings in `set`? (The same
 /// as comparing [`Tokens::norm`] with each of them, without slicing the haystack.)
@@ -161,7 +225,7 @@ fn split_sentences(t: &Tokens) -> Vec<Sentence> {
                 && t.norm.as_bytes()[tok.norm_end as usize - 1] == b'.'
             {
                 // dotted acronym at a sentence end: "... in the U.S. The ..."
-                if next.cap && SENTENCE_STARTERS.contains(&t.norm(i + 1)) {
+                if next.cap && is_sentence_starter(t.norm(i + 1)) {
                     cut = Some(i + 1);
                 }
             }
@@ -189,9 +253,10 @@ fn split_sentences(t: &Tokens) -> Vec<Sentence> {
 fn may_end_between(norm: &str, tok: &Token, next: &Token) -> bool {
     let len = tok.norm_end - tok.norm_start;
     let last = norm.as_bytes()[tok.norm_end as usize - 1];
-    (len == 1 && matches!(last, b'.' | b'!' | b'?'))
-        || next.newlines_before > 0
-        || (last == b'.' && len > 2 && tok.kind == Kind::Word)
+    // (`.`, `!` or `?` alone, or a word ending in `.`: both end in one of the three)
+    next.newlines_before > 0
+        || (matches!(last, b'.' | b'!' | b'?')
+            && (len == 1 || (last == b'.' && len > 2 && tok.kind == Kind::Word)))
 }
 
 /// Is the period at token `p` (next real token at `j`) a sentence end?
@@ -211,7 +276,7 @@ fn boundary_after_period(t: &Tokens, p: usize, j: usize) -> bool {
         if prev_tok.kind == Kind::Word && prev.chars().count() == 1 && prev_tok.cap {
             return false;
         }
-        if prev_tok.end == t.toks[p].start && ABBREVIATIONS.contains(&prev) {
+        if prev_tok.end == t.toks[p].start && is_abbreviation(prev) {
             return false;
         }
     }
@@ -239,9 +304,13 @@ fn newline_breaks(t: &Tokens, i: usize) -> bool {
 }
 
 /// Wire-service agencies that can stand alone as a dateline (`AFP -`).
-const AGENCIES: &[&str] = &[
-    "afp", "ap", "reuters", "xinhua", "ani", "ians", "upi", "tass", "bbc", "cnn",
-];
+/// (A `match` on the string: its length first, then a few comparisons.)
+fn is_agency(w: &str) -> bool {
+    matches!(
+        w,
+        "afp" | "ap" | "reuters" | "xinhua" | "ani" | "ians" | "upi" | "tass" | "bbc" | "cnn"
+    )
+}
 
 /// Finds a dateline at the start of the document's first sentence:
 /// `MOSCOW, Russia (UPDATED) -`, `BEIJING (Reuters) -`, `AFP -`, `ISLAMABAD:`,
@@ -264,7 +333,7 @@ fn find_dateline(doc: &mut Document) {
                 if w == ")" {
                     depth -= 1;
                 }
-                if AGENCIES.contains(&w) {
+                if is_agency(w) {
                     agency = true;
                 }
                 i += 1;
@@ -293,9 +362,9 @@ fn find_dateline(doc: &mut Document) {
                             let place_tokens: Vec<usize> = (a..pe)
                                 .filter(|&k| t.toks[k].kind != Kind::Number)
                                 .collect();
-                            let only_agency = place_tokens.iter().all(|&k| {
-                                AGENCIES.contains(&t.norm(k)) || t.toks[k].kind == Kind::Punct
-                            });
+                            let only_agency = place_tokens
+                                .iter()
+                                .all(|&k| is_agency(t.norm(k)) || t.toks[k].kind == Kind::Punct);
                             if !place_tokens.is_empty() && !only_agency {
                                 let ps = t.toks[place_tokens[0]].start as usize;
                                 let pe2 = t.toks[*place_tokens.last().unwrap_or(&a)].end as usize;
@@ -314,14 +383,14 @@ fn find_dateline(doc: &mut Document) {
                     place_end.get_or_insert(i);
                 }
                 Kind::Word => {
-                    if AGENCIES.contains(&w) && (tok.upper || tok.cap) {
+                    if is_agency(w) && (tok.upper || tok.cap) {
                         agency = true;
                     }
                     if tok.upper {
                         upper_words += 1;
                     } else if tok.cap {
                         cap_words += 1;
-                        if MONTHS.contains(&w.trim_end_matches('.')) {
+                        if is_month(w.trim_end_matches('.')) {
                             place_end.get_or_insert(i);
                         }
                     } else {
@@ -334,32 +403,37 @@ fn find_dateline(doc: &mut Document) {
     }
 }
 
-const MONTHS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
+/// Month names and their abbreviations.
+/// (A `match` on the string: its length first, then a few comparisons.)
+fn is_month(w: &str) -> bool {
+    matches!(
+        w,
+        "jan"
+            | "january"
+            | "feb"
+            | "february"
+            | "mar"
+            | "march"
+            | "apr"
+            | "april"
+            | "may"
+            | "jun"
+            | "june"
+            | "jul"
+            | "july"
+            | "aug"
+            | "august"
+            | "sep"
+            | "sept"
+            | "september"
+            | "oct"
+            | "october"
+            | "nov"
+            | "november"
+            | "dec"
+            | "december"
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -139,17 +139,11 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < b.len() {
-        // the commonest cases in a small loop: a plain space, a plain ASCII word
-        if b[i] == b' ' {
-            i += 1;
-            continue;
+        // the commonest cases in a tight loop, the rest one by one
+        (i, newlines) = out.push_plain_run(b, i, newlines);
+        if i < b.len() {
+            i = out.push_next(text, i, &mut newlines);
         }
-        if let Some(j) = out.push_plain_word(b, i, newlines) {
-            newlines = 0;
-            i = j;
-            continue;
-        }
-        i = out.push_next(text, i, &mut newlines);
     }
     Tokens {
         toks: out.toks,
@@ -160,21 +154,79 @@ pub fn tokenize(text: &str) -> Tokens {
     }
 }
 
-/// The lower-case form of each byte that is an ASCII letter or digit, and 0 for every
-/// other byte: the word test and the lower-casing of [`Builder::push_plain_word`] in one
-/// look-up.
-const LOWER_ALNUM: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_alphanumeric() {
-            table[c] = b.to_ascii_lowercase();
-        }
-        c += 1;
+/// Eight bytes of text, as a little-endian `u64` (byte `k` in bits `8k..8k + 8`).
+/// Bytes past the end of `b` read as 0, which is no letter or digit: a word scan stops
+/// there as it does at the end of the text.
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> u64 {
+    match b.get(i..i.wrapping_add(8)).map(<[u8; 8]>::try_from) {
+        Some(Ok(w)) => u64::from_le_bytes(w),
+        _ => load8_tail(b, i),
     }
-    table
-};
+}
+
+/// [`load8`] within the last eight bytes of `b`.
+#[cold]
+#[inline(never)]
+fn load8_tail(b: &[u8], i: usize) -> u64 {
+    let rest = b.get(i..).unwrap_or_default();
+    rest.iter().rev().fold(0, |v, &c| (v << 8) | u64::from(c))
+}
+
+/// `0x01` in every byte.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// The high bit of every byte.
+const HIGH: u64 = ONES * 0x80;
+/// Eight spaces.
+const SPACES: u64 = ONES * 0x20;
+
+/// The high bit of each byte of `x7` that lies in `lo..=hi`, for `x7` without high bits
+/// (every byte below 0x80), all eight bytes at once: `byte + 0x80 - lo` reaches 0x80 just
+/// when `byte >= lo`, and `byte + 0x7f - hi` just when `byte > hi`; no sum exceeds 0xff,
+/// so no byte carries into the next.
+#[inline(always)]
+const fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
+    (x7 + ONES * (0x80 - lo as u64)) & !(x7 + ONES * (0x7f - hi as u64)) & HIGH
+}
+
+/// The ASCII classes of the eight bytes of a chunk, one high bit per byte (SWAR: the
+/// word test, the case test and the lower-casing of [`Builder::push_plain_run`] eight
+/// bytes at a time; a byte of 0x80 or more is in no class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Classes {
+    /// ASCII letters and digits.
+    alnum: u64,
+    /// ASCII letters.
+    letter: u64,
+    /// ASCII upper-case letters.
+    upper: u64,
+}
+
+impl Classes {
+    #[inline(always)]
+    fn of(x: u64) -> Classes {
+        let ascii = !x & HIGH;
+        let x7 = x & !HIGH;
+        // `| 0x20` maps `A-Z` onto `a-z` and no other byte into it (as
+        // `u8::is_ascii_alphabetic` tests)
+        let letter = in_range(x7 | (ONES * 0x20), b'a', b'z') & ascii;
+        // a letter is upper case when its 0x20 bit (shifted up to the high bit) is clear
+        let upper = letter & !(x << 2);
+        let alnum = letter | (in_range(x7, b'0', b'9') & ascii);
+        Classes {
+            alnum,
+            letter,
+            upper,
+        }
+    }
+
+    /// The chunk lower-cased: `0x20` added to each upper-case letter, as
+    /// `u8::to_ascii_lowercase` does.
+    #[inline(always)]
+    fn lowered(self, x: u64) -> u64 {
+        x | (self.upper >> 2)
+    }
+}
 
 /// End of the word that starts at `start` and continues at `j` (after its first char):
 /// letters and digits, joined by `-` and `&`, by `,` between digits (`70,000`), by `.`
@@ -241,73 +293,20 @@ struct Builder {
 }
 
 impl Builder {
-    /// Appends the commonest kind of word, if the word at `s` is one: ASCII letters and
-    /// digits up to the end of the text or a byte that cannot continue the word (a
-    /// space, most punctuation, `.` or `-` before a space...). Returns the end of the
-    /// word, or `None`, with nothing appended, when [`Builder::push_next`] must decide.
-    /// The scan notes upper-case letters: a word without is copied as it is.
-    #[inline(always)]
-    fn push_plain_word(&mut self, b: &[u8], s: usize, nl: u8) -> Option<usize> {
-        let first = *b.get(s)?;
-        if LOWER_ALNUM[usize::from(first)] == 0 {
-            return None;
-        }
-        // the run of letters and digits, noting whether any is upper case (changes
-        // when lower-cased)
-        let mut changes = 0u8;
-        let e = s + b[s..]
-            .iter()
-            .position(|&c| {
-                let low = LOWER_ALNUM[usize::from(c)];
-                if low == 0 {
-                    return true;
-                }
-                changes |= low ^ c;
-                false
-            })
-            .unwrap_or(b.len() - s);
-        // what `word_end` would join: `-`, `&`, `,`, `.` or `'` before a letter or
-        // digit, and any non-ASCII char
-        let joins = match b.get(e) {
-            None => false,
-            Some(b'-' | b'&' | b',' | b'.' | b'\'') => b
-                .get(e + 1)
-                .is_some_and(|&n| n >= 0x80 || LOWER_ALNUM[usize::from(n)] != 0),
-            Some(&c) => c >= 0x80,
-        };
-        if joins {
-            return None;
-        }
-        let word = &b[s..e];
-        self.norm.push(b' ');
-        let ns = self.norm.len();
-        let case = if changes == 0 {
-            // no upper-case letter (so no case flag): the word is its own lower-case form
-            self.norm.extend_from_slice(word);
-            Case::default()
-        } else {
-            // copy lower-cased and count: letters are the alphanumerics from `A` up,
-            // upper-case ones those that change when lower-cased
-            let (mut letters, mut ups) = (0u32, 0u32);
-            self.norm.extend(word.iter().map(|&c| {
-                let low = LOWER_ALNUM[usize::from(c)];
-                letters += u32::from(c >= b'A');
-                ups += u32::from(low != c);
-                low
-            }));
-            Case {
-                cap: first.is_ascii_uppercase(),
-                upper: letters >= 2 && letters == ups,
-                any_upper: ups > 0,
-            }
-        };
-        let kind = if first.is_ascii_digit() {
-            Kind::Number
-        } else {
-            Kind::Word
-        };
-        self.finish_token((s, e), ns, kind, case, nl);
-        Some(e)
+    /// Appends the commonest tokens from byte `i` on, skipping plain spaces: plain words
+    /// (ASCII letters and digits up to the end of the text or a byte that cannot
+    /// continue the word: a space, most punctuation, `.` or `-` before a space...) and
+    /// one-byte punctuation, as [`Builder::push_next`] would. Stops where that must
+    /// decide (or at the end), and returns the position and the newline count `nl` of
+    /// the token there.
+    ///
+    /// Eight bytes are classified at once (see [`Classes`]); a word of up to 14 bytes
+    /// (one or two chunks) is lower-cased, framed by spaces and appended as one 16-byte
+    /// block, and the haystack is cut back to its slot; a longer one is left to
+    /// `push_next`. The case flags come from the class bits (the same counts as
+    /// [`Builder::push`] makes byte by byte).
+    fn push_plain_run(&mut self, b: &[u8], i: usize, nl: u8) -> (usize, u8) {
+        plain_run(b, i, nl, &mut self.toks, &mut self.norm)
     }
 
     /// Handles whatever starts at byte `i` (whitespace, a word, a clitic or punctuation)
@@ -406,17 +405,7 @@ impl Builder {
     fn finish_token(&mut self, (s, e): (usize, usize), ns: usize, kind: Kind, case: Case, nl: u8) {
         let ne = self.norm.len();
         self.norm.push(b' ');
-        self.toks.push(Token {
-            start: s as u32,
-            end: e as u32,
-            norm_start: ns as u32,
-            norm_end: ne as u32,
-            kind,
-            cap: case.cap,
-            upper: case.upper,
-            any_upper: case.any_upper,
-            newlines_before: nl,
-        });
+        record(&mut self.toks, (s, e), (ns, ne), kind, case, nl);
     }
 
     /// Replaces the lower-case form of the last token by `norm`, of the same length
@@ -426,6 +415,133 @@ impl Builder {
             self.norm[t.norm_start as usize..t.norm_end as usize].copy_from_slice(norm);
         }
     }
+}
+
+/// The loop of [`Builder::push_plain_run`], on the builder's parts (so that they stay in
+/// registers).
+#[inline(never)]
+fn plain_run(
+    b: &[u8],
+    mut i: usize,
+    mut nl: u8,
+    toks: &mut Vec<Token>,
+    norm: &mut Vec<u8>,
+) -> (usize, u8) {
+    loop {
+        let x = load8(b, i);
+        let cl = Classes::of(x);
+        if cl.alnum & 0x80 == 0 {
+            // no word: a space, one-byte punctuation, or something else (the 0 read
+            // past the end is none of them)
+            let c = x as u8;
+            if c == b' ' {
+                i += 1;
+            } else if c.is_ascii_punctuation() && c != b'\'' {
+                norm.extend_from_slice(&[b' ', c, b' ']);
+                let ns = norm.len() - 2;
+                record(
+                    toks,
+                    (i, i + 1),
+                    (ns, ns + 1),
+                    Kind::Punct,
+                    Case::default(),
+                    nl,
+                );
+                nl = 0;
+                // and the space after it
+                i += 1 + usize::from(b.get(i + 1) == Some(&b' '));
+            } else {
+                return (i, nl);
+            }
+            continue;
+        }
+        // the first byte that is no letter or digit, if among the eight; `keep` has
+        // the bits of the bytes before it (all eight when there is none)
+        let stop = !cl.alnum & HIGH;
+        let keep = ((stop & stop.wrapping_neg()) >> 7).wrapping_sub(1);
+        let mut n = (stop.trailing_zeros() / 8) as usize;
+        // the byte after the word (0 past the end of the text, like a 0 byte: no
+        // joiner either way; a word that fills the chunk takes it from the next one)
+        let mut next = (x >> ((8 * n as u32) & 63)) as u8;
+        // the word's second chunk, if it goes on: lower-cased, its upper-case
+        // letters (moved to the low bit of their bytes, clear of the first chunk's)
+        // and its lower-case ones
+        let (mut word2, mut up2, mut low2) = (0, 0, 0);
+        if stop == 0 {
+            let x2 = load8(b, i + 8);
+            let cl2 = Classes::of(x2);
+            let stop2 = !cl2.alnum & HIGH;
+            // a word of 15 bytes or more (hardly ever seen) is left to `push_next`
+            if stop2 & (HIGH >> 8) == 0 {
+                return (i, nl);
+            }
+            let keep2 = ((stop2 & stop2.wrapping_neg()) >> 7) - 1;
+            let n2 = stop2.trailing_zeros() / 8;
+            next = (x2 >> (8 * n2)) as u8;
+            n += n2 as usize;
+            word2 = (cl2.lowered(x2) & keep2) | (SPACES & !keep2);
+            up2 = (cl2.upper & keep2) >> 7;
+            low2 = cl2.letter & !cl2.upper & keep2;
+        }
+        let e = i + n;
+        // what `word_end` would join: `-`, `&`, `,`, `.` or `'` before a letter or
+        // digit, and any non-ASCII char
+        let joins = match next {
+            b'-' | b'&' | b',' | b'.' | b'\'' => b
+                .get(e + 1)
+                .is_some_and(|&n| n >= 0x80 || n.is_ascii_alphanumeric()),
+            c => c >= 0x80,
+        };
+        if joins {
+            return (i, nl);
+        }
+        // " word " in one 16-byte block: the bytes after the word are spaces, and
+        // those past its closing space are cut off again
+        let word1 = (cl.lowered(x) & keep) | (SPACES & !keep);
+        let block = (u128::from(word2) << 72) | (u128::from(word1) << 8) | u128::from(b' ');
+        let ns = norm.len() + 1;
+        norm.extend_from_slice(&block.to_le_bytes());
+        norm.truncate(ns + n + 1);
+        let up = (cl.upper & keep) | up2;
+        let case = Case {
+            cap: cl.upper & 0x80 != 0,
+            // two or more letters (more than one bit in `up`), none lower case
+            upper: up & up.wrapping_sub(1) != 0 && (cl.letter & !cl.upper & keep) | low2 == 0,
+            any_upper: up != 0,
+        };
+        let kind = if cl.alnum & !cl.letter & 0x80 != 0 {
+            Kind::Number
+        } else {
+            Kind::Word
+        };
+        record(toks, (i, e), (ns, ns + n), kind, case, nl);
+        nl = 0;
+        // and the space after it
+        i = e + usize::from(next == b' ');
+    }
+}
+
+/// Records the token `text[s..e]` whose lower-case form is `norm[ns..ne]`.
+#[inline(always)]
+fn record(
+    toks: &mut Vec<Token>,
+    (s, e): (usize, usize),
+    (ns, ne): (usize, usize),
+    kind: Kind,
+    case: Case,
+    nl: u8,
+) {
+    toks.push(Token {
+        start: s as u32,
+        end: e as u32,
+        norm_start: ns as u32,
+        norm_end: ne as u32,
+        kind,
+        cap: case.cap,
+        upper: case.upper,
+        any_upper: case.any_upper,
+        newlines_before: nl,
+    });
 }
 
 /// Case flags of one token (see [`Token`]).
@@ -587,6 +703,7 @@ mod tests {
             ])
             .prop_map(str::to_string),
             "[a-zA-Z0-9]{1,8}",
+            "[a-zA-Z0-9]{7,20}",
             any::<char>().prop_map(String::from),
         ];
         prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
@@ -613,6 +730,35 @@ mod tests {
         });
     }
 
+    /// Tokens by the general path alone ([`Builder::push_next`] at every position).
+    fn general_tokens(s: &str) -> (String, Vec<u8>) {
+        let mut general = Builder {
+            toks: Vec::new(),
+            norm: Vec::new(),
+        };
+        let (mut i, mut nl) = (0, 0);
+        while i < s.len() {
+            i = general.push_next(s, i, &mut nl);
+        }
+        (format!("{:?}", general.toks), general.norm)
+    }
+
+    /// Words of 0 to 20 letters and digits (around the 8-byte chunks of the fast path),
+    /// after 0 to 9 spaces, before what may end or join them.
+    fn chunky() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = (
+            " {0,9}",
+            "[a-zA-Z0-9]{0,20}",
+            prop::sample::select(vec![
+                "", " ", "  ", ".", ". ", "-", "-x", "'", "'s", ",", ",5", "&", "&b", "\n",
+                "\u{e9}", "\u{0}", "x\u{e9}", "!", "\"", "(",
+            ]),
+        )
+            .prop_map(|(a, b, c)| format!("{a}{b}{c}"));
+        prop::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+    }
+
     #[test]
     fn fast_paths_agree_with_the_general_one() {
         use proptest::prelude::*;
@@ -620,27 +766,89 @@ mod tests {
             toks: Vec::new(),
             norm: Vec::new(),
         };
-        proptest!(|(s in texty())| {
+        let check = |s: &str| -> Result<(), TestCaseError> {
+            // the whole text
+            let t = tokenize(s);
+            let (toks, norm) = general_tokens(s);
+            prop_assert_eq!(format!("{:?}", t.toks), toks);
+            prop_assert_eq!(t.norm.as_bytes(), &norm[..]);
+            // a run from every char boundary, against the general path up to its end
             let b = s.as_bytes();
-            for i in 0..b.len() {
+            for i in (0..b.len()).filter(|&i| s.is_char_boundary(i)) {
+                let mut fast = builder();
+                let (j, nl) = fast.push_plain_run(b, i, 1);
+                prop_assert!(j >= i && s.is_char_boundary(j));
                 let mut general = builder();
-                if b[i].is_ascii_alphanumeric() {
+                let (mut k, mut gnl) = (i, 1);
+                while k < j {
+                    k = general.push_next(s, k, &mut gnl);
+                }
+                prop_assert_eq!(k, j);
+                prop_assert_eq!(nl, gnl);
+                prop_assert_eq!(format!("{:?}", fast.toks), format!("{:?}", general.toks));
+                prop_assert_eq!(fast.norm, general.norm);
+                // one-byte punctuation in `push_next`
+                if b[i].is_ascii_punctuation() && b[i] != b'\'' {
                     let mut fast = builder();
-                    if let Some(e) = fast.push_plain_word(b, i, 1) {
-                        prop_assert_eq!(e, word_end(&s, i, i + 1));
-                        let kind = if b[i].is_ascii_digit() { Kind::Number } else { Kind::Word };
-                        general.push(&s, i, e, kind, 1);
-                        prop_assert_eq!(format!("{:?}", fast.toks), format!("{:?}", general.toks));
-                        prop_assert_eq!(fast.norm, general.norm);
-                    }
-                } else if b[i].is_ascii_punctuation() && b[i] != b'\'' {
-                    let mut fast = builder();
-                    prop_assert_eq!(fast.push_next(&s, i, &mut 1), i + 1);
-                    general.push(&s, i, i + 1, Kind::Punct, 1);
+                    prop_assert_eq!(fast.push_next(s, i, &mut 1), i + 1);
+                    let mut general = builder();
+                    general.push(s, i, i + 1, Kind::Punct, 1);
                     prop_assert_eq!(format!("{:?}", fast.toks), format!("{:?}", general.toks));
                     prop_assert_eq!(fast.norm, general.norm);
                 }
             }
-        });
+            Ok(())
+        };
+        proptest!(|(s in texty())| check(&s)?);
+        proptest!(|(s in chunky())| check(&s)?);
+    }
+
+    /// The byte classes of [`Classes`], byte by byte.
+    fn classes_by_bytes(x: u64) -> (Classes, u64) {
+        let (mut alnum, mut letter, mut upper, mut lowered) = (0, 0, 0, 0);
+        for (k, c) in x.to_le_bytes().into_iter().enumerate() {
+            let bit = 0x80u64 << (8 * k);
+            alnum |= if c.is_ascii_alphanumeric() { bit } else { 0 };
+            letter |= if c.is_ascii_alphabetic() { bit } else { 0 };
+            upper |= if c.is_ascii_uppercase() { bit } else { 0 };
+            lowered |= u64::from(c.to_ascii_lowercase()) << (8 * k);
+        }
+        let cl = Classes {
+            alnum,
+            letter,
+            upper,
+        };
+        (cl, lowered)
+    }
+
+    #[test]
+    fn chunk_classes_agree_with_the_byte_tests() {
+        use proptest::prelude::*;
+        let check = |x: u64| {
+            let cl = Classes::of(x);
+            assert_eq!((cl, cl.lowered(x)), classes_by_bytes(x), "{x:#018x}");
+        };
+        // every byte value in every position, among a few neighbours
+        for c in 0..=255u64 {
+            for k in 0..8 {
+                for fill in [0x00u8, 0xff, 0x80, 0x7f, b'a', b'Z', b'0', b' ', b'@', b'['] {
+                    let x = u64::from_le_bytes([fill; 8]) & !(0xff << (8 * k)) | (c << (8 * k));
+                    check(x);
+                }
+            }
+        }
+        proptest!(|(x in any::<u64>())| check(x));
+    }
+
+    #[test]
+    fn loads_pad_with_zeros() {
+        let b = b"abcdefghij";
+        for i in 0..=b.len() + 2 {
+            let mut want = [0u8; 8];
+            for (k, w) in want.iter_mut().enumerate() {
+                *w = b.get(i + k).copied().unwrap_or(0);
+            }
+            assert_eq!(load8(b, i), u64::from_le_bytes(want), "{i}");
+        }
     }
 }
