@@ -175,9 +175,16 @@ impl ActorMatcher {
     /// Like [`Self::scan`], with the word id of every token given (`u32::MAX` for a
     /// word in no phrase), as [`Self::vocabulary`] maps them.
     pub fn scan_ids(&self, doc: &Document, ids: &[u32]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        self.scan_ids_into(doc, ids, &mut out);
+        out
+    }
+
+    /// [`Self::scan_ids`] into `out` (cleared first), to reuse its buffer.
+    pub fn scan_ids_into(&self, doc: &Document, ids: &[u32], out: &mut Vec<Hit>) {
+        out.clear();
         let t = &doc.tokens;
         let n = t.len();
-        let mut out = Vec::new();
         let mut i = 0;
         while i < n {
             let first_id = ids[i];
@@ -219,7 +226,6 @@ impl ActorMatcher {
             }
             out.push(Hit { first, last, entry });
         }
-        out
     }
 }
 

@@ -172,6 +172,13 @@ struct Scratch {
     request: Vec<Option<(Option<usize>, usize)>>,
     consumed: Vec<usize>,
     starts: Vec<usize>,
+    /// `Coder::mentions`' phrase hits by first token and masked tokens.
+    hit_at: Vec<Option<Hit>>,
+    mask: Vec<bool>,
+    /// Per field of the article: its phrase hits (`code_traced`).
+    article_hits: Vec<Vec<Hit>>,
+    /// Actor-trie word id of each token (`code_traced`).
+    actor_ids: Vec<u32>,
     /// `VerbIndex::candidates_at`'s scratch and output.
     verb_ids: Vec<u32>,
     verb_cands: Vec<(u32, FormKind)>,
@@ -309,32 +316,37 @@ impl Coder {
             }
         }
         docs.push((text::analyze(&a.text), "text", &a.text));
+        let mut ctx = Context::for_article(trace);
         // one vocabulary probe per token: verb-index ids (and flags), actor-trie ids
-        let mut hits: Vec<Vec<Hit>> = Vec::with_capacity(docs.len());
-        let mut actor_ids: Vec<u32> = Vec::new();
-        for (d, _, _) in docs.iter_mut() {
+        let mut hits = std::mem::take(&mut ctx.scratch.article_hits);
+        hits.resize_with(docs.len(), Vec::new);
+        let mut actor_ids = std::mem::take(&mut ctx.scratch.actor_ids);
+        for ((d, _, _), dh) in docs.iter_mut().zip(hits.iter_mut()) {
             let verb_ids = self.word_ids(&d.tokens, &mut actor_ids);
             self.verbs.annotate_ids(&mut d.tokens, verb_ids);
-            hits.push(self.actors.scan_ids(d, &actor_ids));
+            self.actors.scan_ids_into(d, &actor_ids, dh);
         }
-        if hits
+        ctx.scratch.actor_ids = actor_ids;
+        let discard = hits
             .iter()
             .flatten()
-            .any(|h| h.entry == Entry::StoryDiscard)
-        {
-            let why = trace.then(|| vec!["story discard phrase found: no events".to_string()]);
-            return (Vec::new(), why);
-        }
+            .any(|h| h.entry == Entry::StoryDiscard);
         // an article that names no actor and has no dateline yields nothing
-        let any_actor = hits
+        let no_actor = !hits
             .iter()
             .flatten()
-            .any(|h| matches!(h.entry, Entry::Actor(_)));
-        if !any_actor && docs.iter().all(|(d, _, _)| d.place.is_none()) {
-            let why = trace.then(|| vec!["no actor named in the article: no events".to_string()]);
-            return (Vec::new(), why);
+            .any(|h| matches!(h.entry, Entry::Actor(_)))
+            && docs.iter().all(|(d, _, _)| d.place.is_none());
+        if discard || no_actor {
+            ctx.scratch.article_hits = hits;
+            ctx.recycle();
+            let why = if discard {
+                "story discard phrase found: no events"
+            } else {
+                "no actor named in the article: no events"
+            };
+            return (Vec::new(), trace.then(|| vec![why.to_string()]));
         }
-        let mut ctx = Context::for_article(trace);
         // dateline country: the default owner of bare "police", "the government"
         for (d, _, _) in &docs {
             if let Some(place) = &d.place {
@@ -382,6 +394,7 @@ impl Coder {
             }
         }
         let events = self.finish(a, cands);
+        ctx.scratch.article_hits = hits;
         let trace = ctx.trace.take();
         ctx.recycle();
         (events, trace)
@@ -462,7 +475,12 @@ impl Coder {
         }
         let bufs = (&mut ctx.scratch.verb_ids, &mut ctx.scratch.verb_cands);
         let triggers = self.triggers(t, a, b, &covered, doc, field.name == "title", bufs);
-        let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx);
+        let mut bufs = (
+            std::mem::take(&mut ctx.scratch.hit_at),
+            std::mem::take(&mut ctx.scratch.mask),
+        );
+        let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx, &mut bufs);
+        (ctx.scratch.hit_at, ctx.scratch.mask) = bufs;
         // "US and British activists": a bare country adjective shares the next agent
         for k in 0..mentions.len().saturating_sub(1) {
             let (p, q) = (&mentions[k], &mentions[k + 1]);
@@ -1415,12 +1433,13 @@ impl Coder {
         b: usize,
         anchor: Option<NaiveDate>,
         ctx: &Context,
+        bufs: &mut (Vec<Option<Hit>>, Vec<bool>),
     ) -> Vec<Mention> {
         let t = &doc.tokens;
         let mut out: Vec<Mention> = Vec::new();
         let mut hit_at = HitAt {
             base: a,
-            at: vec![None; b - a],
+            at: refill(&mut bufs.0, b - a, None),
         };
         for h in hits {
             if !matches!(h.entry, Entry::SentenceDiscard | Entry::StoryDiscard)
@@ -1430,7 +1449,7 @@ impl Coder {
                 hit_at.at[h.first - a] = Some(*h);
             }
         }
-        let mut mask = vec![false; b - a];
+        let mut mask = refill(&mut bufs.1, b - a, false);
         for h in hits.iter().filter(|h| h.entry == Entry::Mask) {
             for i in h.first..=h.last {
                 mask[i - a] = true;
@@ -1575,6 +1594,7 @@ impl Coder {
             i += 1;
         }
         // noun memory for definite descriptions: "UN resolution" -> resolution: IGOUNO
+        (bufs.0, bufs.1) = (hit_at.at, mask);
         out
     }
 
