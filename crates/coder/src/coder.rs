@@ -1425,6 +1425,7 @@ impl Coder {
 
     /// Groups actor hits of a sentence into mentions; adds pronouns, names and
     /// definite descriptions resolved from the context.
+    #[allow(clippy::too_many_arguments)]
     fn mentions(
         &self,
         doc: &Document,
