@@ -709,7 +709,7 @@ mod tests {
 
     fn event() -> Event {
         Event {
-            schema: SCHEMA.to_string(),
+            schema: SCHEMA.into(),
             event_id: "0123456789abcdef0123456789abcdef".to_string(),
             article_id: "a1".to_string(),
             date: Some("2015-02-19".to_string()),
@@ -717,15 +717,15 @@ mod tests {
             target: Some(actor("IGOUNO", "the UN")),
             action: Action {
                 code: "111".to_string(),
-                root: "11".to_string(),
-                label: "Criticize or denounce".to_string(),
+                root: "11".into(),
+                label: "Criticize or denounce".into(),
                 text: "slammed".to_string(),
                 quad_class: 3,
                 goldstein: -2.0,
             },
             plover: PloverRef {
-                event_type: Some("ACCUSE".to_string()),
-                mode: Some("disapprove".to_string()),
+                event_type: Some("ACCUSE".into()),
+                mode: Some("disapprove".into()),
             },
             sentence: SentenceRef {
                 index: 2,

@@ -14,7 +14,7 @@ use crate::article::Article;
 use crate::dates::{self, DateMention};
 use crate::dictionary::{own, ActorKind, Diagnostic, Dictionaries};
 use crate::error::Error;
-use crate::event::{Action, ActorRef, Event, PloverRef, SentenceRef, SCHEMA};
+use crate::event::{Action, ActorRef, Event, PloverRef, SentenceRef, Text, SCHEMA};
 use crate::roles::*;
 use crate::text::tokens::{Kind, Tokens};
 use crate::text::{self, Document, Sentence};
@@ -1962,14 +1962,18 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         Some(i) => (Some(&cameo::CODES[i]), plover::from_cameo_position(i)),
         None => (None, plover::from_cameo(&c.code)),
     };
+    // (the fixed strings borrowed: a known code's root, label and PLOVER fields)
     Event {
-        schema: SCHEMA.to_string(),
+        schema: SCHEMA.into(),
         event_id,
         article_id: a.id.clone(),
         date,
         action: Action {
-            root: cameo::root(&c.code).to_string(),
-            label: info.map(|i| i.label.to_string()).unwrap_or_default(),
+            root: match info {
+                Some(i) => cameo::root(i.code).into(),
+                None => cameo::root(&c.code).to_string().into(),
+            },
+            label: info.map_or(Text::Borrowed(""), |i| i.label.into()),
             quad_class: cameo::quad_class_of(&c.code, info),
             goldstein: cameo::goldstein_of(&c.code, info),
             code: c.code,
@@ -1978,8 +1982,8 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         source: actor_ref(c.source.0, c.source.1),
         target: c.target.map(|(code, text)| actor_ref(code, text)),
         plover: PloverRef {
-            event_type: pl.map(|p| p.event_type.to_string()),
-            mode: pl.and_then(|p| p.mode.map(str::to_string)),
+            event_type: pl.map(|p| p.event_type.into()),
+            mode: pl.and_then(|p| p.mode.map(Text::from)),
         },
         sentence: Rc::unwrap_or_clone(c.sentence),
         url: a.url.clone(),

@@ -1,6 +1,12 @@
 //! The output: coded events, in the `demarche.event/1` schema of CONTRACT.md.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// A text field that is usually one of the coder's fixed strings (a schema tag, a
+/// label, a PLOVER type), so it is borrowed rather than copied into every event;
+/// read it as a `&str`.
+pub type Text = Cow<'static, str>;
 
 /// Schema tag written into every event.
 pub const SCHEMA: &str = "demarche.event/1";
@@ -9,7 +15,7 @@ pub const SCHEMA: &str = "demarche.event/1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Always [`SCHEMA`].
-    pub schema: String,
+    pub schema: Text,
     /// Stable id: the same article and the same coded event give the same id.
     pub event_id: String,
     /// The article's id.
@@ -53,9 +59,9 @@ pub struct Action {
     /// CAMEO event code (3 or 4 digits).
     pub code: String,
     /// First two digits of the code.
-    pub root: String,
+    pub root: Text,
     /// Short label of the code.
-    pub label: String,
+    pub label: Text,
     /// The trigger words in the text.
     pub text: String,
     /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
@@ -69,9 +75,9 @@ pub struct Action {
 pub struct PloverRef {
     /// PLOVER event type (`ACCUSE`, `CONSULT`), null where PLOVER has none.
     #[serde(rename = "type")]
-    pub event_type: Option<String>,
+    pub event_type: Option<Text>,
     /// PLOVER mode, when the CAMEO code implies one.
-    pub mode: Option<String>,
+    pub mode: Option<Text>,
 }
 
 /// The sentence an event was coded from.
