@@ -732,7 +732,7 @@ mod tests {
                 text: "Russia's top diplomat slammed\nthe UN.".to_string(),
                 start: 10,
                 end: 47,
-                field: "text".to_string(),
+                field: "text".into(),
             },
             url: Some("https://example.com/a1".to_string()),
             publisher: Some("AFP".to_string()),

@@ -172,6 +172,8 @@ struct Scratch {
     request: Vec<Option<(Option<usize>, usize)>>,
     consumed: Vec<usize>,
     starts: Vec<usize>,
+    sources: Vec<usize>,
+    targets: Vec<usize>,
     /// `Coder::mentions`' phrase hits by first token and masked tokens.
     hit_at: Vec<Option<Hit>>,
     mask: Vec<bool>,
@@ -562,7 +564,7 @@ impl Coder {
             text: field.raw.get(ostart..oend).unwrap_or("").to_string(),
             start: ostart,
             end: oend,
-            field: field.name.to_string(),
+            field: field.name.into(),
         });
         let lo = dates_all.partition_point(|d| d.first < a);
         let sdates: Vec<&DateMention> = dates_all[lo..]
@@ -701,6 +703,9 @@ impl Coder {
         // the outer verbs a transformation consumed, and where each trigger's
         // candidates start in `out` (to take the consumed ones back)
         let mut consumed = refill(&mut ctx.scratch.consumed, 0, 0);
+        // a trigger's source and target mentions (with the groups they stand for)
+        let mut sources = refill(&mut ctx.scratch.sources, 0, 0);
+        let mut targets = refill(&mut ctx.scratch.targets, 0, 0);
         let mut starts = refill(&mut ctx.scratch.starts, 0, 0);
         for (k, tr) in triggers.iter().enumerate() {
             starts.push(out.len());
@@ -923,25 +928,23 @@ impl Coder {
             } else {
                 (si, tgt_idx, code)
             };
-            let sources = expand(&groups, si, &mentions);
-            let targets: Vec<usize> = match tgt_idx {
-                Some(ti) => expand(&groups, ti, &mentions),
-                None => Vec::new(),
-            };
+            expand_into(&groups, si, &mentions, &mut sources);
+            targets.clear();
+            if let Some(ti) = tgt_idx {
+                expand_into(&groups, ti, &mentions, &mut targets);
+            }
             // a verb with a "that" clause has no untargeted event of its own
             let complement = tr.last + 1 < b && nb(t, tr.last + 1) == b"that";
             if targets.is_empty() && complement {
                 continue;
             }
             // "received weapons from X": X is the actor, the subject the target
-            let (sources, targets) = if pat.reverse && code_override[k].is_none() {
+            if pat.reverse && code_override[k].is_none() {
                 if targets.is_empty() {
                     continue;
                 }
-                (targets, sources)
-            } else {
-                (sources, targets)
-            };
+                std::mem::swap(&mut sources, &mut targets);
+            }
             let date = nearest_date(&sdates, tr.head).or(anchor);
             let action_text = span_text(doc, tr.head, tr.last);
             let strength = pat.words.len() as i32 + if targets.is_empty() { 0 } else { 2 };
@@ -1053,6 +1056,7 @@ impl Coder {
         (sc.suppressed, sc.only_transformed) = (suppressed, only_transformed);
         (sc.code_override, sc.target_from, sc.request) = (code_override, target_from, request);
         (sc.consumed, sc.starts) = (consumed, starts);
+        (sc.sources, sc.targets) = (sources, targets);
     }
 
     /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
@@ -2268,7 +2272,7 @@ fn actor_ref(code: String, text: String) -> ActorRef {
 
 /// A text field of the article: its name and raw text.
 struct Field<'a> {
-    name: &'a str,
+    name: &'static str,
     raw: &'a str,
 }
 
@@ -2419,10 +2423,18 @@ fn short_gap(t: &Tokens, from: usize, to: usize) -> ([&str; 3], usize) {
 }
 
 fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
+    let mut v = Vec::new();
+    expand_into(groups, i, ms, &mut v);
+    v
+}
+
+/// [`expand`] into `v` (cleared first).
+fn expand_into(groups: &[usize], i: usize, ms: &[Mention], v: &mut Vec<usize>) {
     let g = groups[i];
-    let mut v: Vec<usize> = (0..ms.len())
-        .filter(|&k| groups[k] == g && ms[k].resolved() && (k == i || !ms[k].pronoun))
-        .collect();
+    v.clear();
+    v.extend(
+        (0..ms.len()).filter(|&k| groups[k] == g && ms[k].resolved() && (k == i || !ms[k].pronoun)),
+    );
     // a pronoun standing for a group: the group's named members (`i` is the only
     // pronoun `v` can hold)
     if ms[i].pronoun && v.iter().filter(|&&k| !ms[k].pronoun).count() > 1 {
@@ -2431,7 +2443,6 @@ fn expand(groups: &[usize], i: usize, ms: &[Mention]) -> Vec<usize> {
     if v.is_empty() {
         v.push(i);
     }
-    v
 }
 
 /// The token "to" before an infinitive head (allowing one adverb between).

@@ -92,5 +92,5 @@ pub struct SentenceRef {
     /// Byte offset just past the sentence end.
     pub end: usize,
     /// `title` or `text`: which field the offsets point into.
-    pub field: String,
+    pub field: Text,
 }
