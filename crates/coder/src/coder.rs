@@ -281,7 +281,8 @@ impl Coder {
             vocab.entry(w).1 = id;
         }
         for (w, id) in verbs.vocabulary() {
-            vocab.entry(w).0 = id;
+            let e = vocab.entry(w);
+            (e.0, e.2) = (id, verbs.word_flags(id));
         }
         vocab.finish();
         Coder {
@@ -324,8 +325,7 @@ impl Coder {
         hits.resize_with(docs.len(), Vec::new);
         let mut actor_ids = std::mem::take(&mut ctx.scratch.actor_ids);
         for ((d, _, _), dh) in docs.iter_mut().zip(hits.iter_mut()) {
-            let verb_ids = self.word_ids(&d.tokens, &mut actor_ids);
-            self.verbs.annotate_ids(&mut d.tokens, verb_ids);
+            self.word_ids(&mut d.tokens, &mut actor_ids);
             self.actors.scan_ids_into(d, &actor_ids, dh);
         }
         ctx.scratch.actor_ids = actor_ids;
@@ -402,23 +402,25 @@ impl Coder {
         (events, trace)
     }
 
-    /// The verb-index word id of each token (returned) and its actor-trie word id
-    /// (into `actor_ids`): one vocabulary probe per token.
+    /// Annotates the tokens with their verb-index word ids and flags (as
+    /// `VerbIndex::annotate_ids` would) and puts their actor-trie word ids in
+    /// `actor_ids`: one vocabulary probe per token.
     #[inline(never)]
-    fn word_ids(&self, t: &Tokens, actor_ids: &mut Vec<u32>) -> Vec<u32> {
+    fn word_ids(&self, t: &mut Tokens, actor_ids: &mut Vec<u32>) {
+        let n = t.len();
         actor_ids.clear();
-        actor_ids.reserve(t.len());
+        actor_ids.reserve(n);
+        let (mut ids, mut flags) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let norm = t.norm.as_bytes();
-        t.toks
-            .iter()
-            .map(|tok| {
-                let (v, a) =
-                    self.vocab
-                        .get_in(norm, tok.norm_start as usize, tok.norm_end as usize);
-                actor_ids.push(a);
-                v
-            })
-            .collect()
+        for tok in &t.toks {
+            let (v, a, f) = self
+                .vocab
+                .get_in(norm, tok.norm_start as usize, tok.norm_end as usize);
+            ids.push(v);
+            actor_ids.push(a);
+            flags.push(f);
+        }
+        (t.ids, t.flags) = (ids, flags);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1993,6 +1995,22 @@ fn to_event(a: &Article, c: Candidate) -> Event {
         url: a.url.clone(),
         publisher: a.source.clone(),
     }
+}
+
+/// The flags the vocabulary probe gives each token are the verb index's own.
+#[cfg(test)]
+#[test]
+fn vocabulary_flags_match_the_verb_index() {
+    let coder = Coder::with_defaults().expect("default dictionaries");
+    let text = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
+                and France said it would host talks. Officials were killed by rebels.";
+    let mut probed = text::analyze(text).tokens;
+    coder.word_ids(&mut probed, &mut Vec::new());
+    let mut annotated = text::analyze(text).tokens;
+    coder.verbs.annotate_ids(&mut annotated, probed.ids.clone());
+    assert_eq!(probed.flags, annotated.flags);
+    assert!(probed.flags.iter().any(|&f| f != 0));
+    assert!(probed.ids.iter().any(|&id| id != u32::MAX));
 }
 
 /// A thread codes article after article with one recycled [`Context`]: nothing one

@@ -600,11 +600,13 @@ impl VerbIndex {
     /// Sets `t.ids` to the given word id of every token (as [`Self::vocabulary`] maps
     /// them, `NO_WORD` for the others) and `t.flags` to each word's flag bits.
     pub fn annotate_ids(&self, t: &mut Tokens, ids: Vec<u32>) {
-        t.flags = ids
-            .iter()
-            .map(|&id| self.flags.get(id as usize).copied().unwrap_or(0))
-            .collect();
+        t.flags = ids.iter().map(|&id| self.word_flags(id)).collect();
         t.ids = ids;
+    }
+
+    /// The flag bits [`Self::annotate_ids`] gives a token of word `id`.
+    pub fn word_flags(&self, id: u32) -> u32 {
+        self.flags.get(id as usize).copied().unwrap_or(0)
     }
 
     /// Every word of the index (pattern words, head forms, word lists) with its id.

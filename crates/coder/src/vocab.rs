@@ -8,12 +8,13 @@
 
 use rustc_hash::FxHashMap;
 
-/// Ids of a word: (verb index id, actor matcher id), `u32::MAX` where the word is not in
+/// Ids of a word: (verb index id, actor matcher id, the verb index's flag bits of the
+/// word), `u32::MAX` (flags 0) where the word is not in
 /// that index.
-pub type Ids = (u32, u32);
+pub type Ids = (u32, u32, u32);
 
 /// Both ids unknown.
-pub const NONE: Ids = (u32::MAX, u32::MAX);
+pub const NONE: Ids = (u32::MAX, u32::MAX, 0);
 
 /// Longest word kept in the packed map.
 const PACKED_MAX: usize = 15;
@@ -139,11 +140,11 @@ mod tests {
         v.entry("attack").1 = 9;
         v.entry("internationalisation").1 = 3;
         v.entry("exactly15bytes!").0 = 5;
-        assert_eq!(v.get(b"attack"), (7, 9));
+        assert_eq!(v.get(b"attack"), (7, 9, 0));
         assert_eq!(v.get(b"attack\0"), NONE);
         assert_eq!(v.get(b"attac"), NONE);
-        assert_eq!(v.get(b"internationalisation"), (u32::MAX, 3));
-        assert_eq!(v.get(b"exactly15bytes!"), (5, u32::MAX));
+        assert_eq!(v.get(b"internationalisation"), (u32::MAX, 3, 0));
+        assert_eq!(v.get(b"exactly15bytes!"), (5, u32::MAX, 0));
         assert_eq!(v.get(b""), NONE);
         assert_eq!(v.len(), 3);
     }
@@ -160,7 +161,7 @@ mod tests {
             "sixteen-letters!",
         ];
         for (i, w) in words.iter().enumerate() {
-            *v.entry(w) = (i as u32, 0);
+            *v.entry(w) = (i as u32, 0, 1);
         }
         // one-byte words are read from the table `finish` fills
         assert_eq!(v.get_in(b" a ", 1, 2), NONE);
@@ -175,8 +176,8 @@ mod tests {
             assert_eq!(v.get_in(b, s, e), v.get(&b[s..e]), "{}", &hay[s..e]);
             start = e;
         }
-        assert_eq!(v.get_in(b, 4, 10), (1, 0));
-        assert_eq!(v.get_in(b, 1, 2), (0, 0));
+        assert_eq!(v.get_in(b, 4, 10), (1, 0, 1));
+        assert_eq!(v.get_in(b, 1, 2), (0, 0, 1));
         assert_eq!(v.get_in(b, 0, 1), NONE);
         assert_eq!(v.get_in(b, 4, 9), NONE);
     }
