@@ -2,8 +2,9 @@
 # Checks that two demarche binaries code identically (for speed work: the output must
 # not change by one byte). Runs `extract` (--threads 1 and the default thread count)
 # with our dictionaries and with the PETRARCH-2 Phoenix dictionaries on the shared
-# evaluation sets and 20,000 AG News items, and `eval --petrarch-xml` on the PETRARCH
-# unit-test records, and compares every output byte for byte (timing lines dropped).
+# evaluation sets and 20,000 AG News items, `extract --explain` on the GSR and AG News
+# dev sets, and `eval --petrarch-xml` on the PETRARCH unit-test records, and compares
+# every output byte for byte (timing and log lines dropped).
 # usage: scripts/check-identical.sh OLD_BINARY NEW_BINARY
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,22 @@ compare() { # name, then the command line after the binary
   fi
 }
 
+# `extract --explain` (stderr): the analysis itself, which can differ where no event does
+# (log lines and the timing summary dropped)
+compare_explain() { # name, then the command line after the binary
+  local name=$1
+  shift
+  "$old" "$@" 2>&1 >/dev/null | grep -v -e ' WARN ' -e ' INFO ' -e 'skipped lines in' >"$work/old.out" || true
+  "$new" "$@" 2>&1 >/dev/null | grep -v -e ' WARN ' -e ' INFO ' -e 'skipped lines in' >"$work/new.out" || true
+  if cmp -s "$work/old.out" "$work/new.out" && [ -s "$work/old.out" ]; then
+    echo "same  $name ($(wc -l <"$work/old.out") lines)"
+  else
+    echo "DIFF  $name"
+    diff "$work/old.out" "$work/new.out" | head -5 || true
+    fail=1
+  fi
+}
+
 for input in "$shared"/eval/gsr_articles.jsonl "$shared"/eval/agnews_dev_articles.jsonl \
   "$shared"/eval/seed_article.jsonl "$ag"; do
   base=$(basename "$input" .jsonl)
@@ -59,6 +76,12 @@ for input in "$shared"/eval/gsr_articles.jsonl "$shared"/eval/agnews_dev_article
     compare "$base ours threads=$threads" extract ${t[@]+"${t[@]}"} --input "$input" --output -
     compare "$base phoenix threads=$threads" extract "${phx[@]}" ${t[@]+"${t[@]}"} --input "$input" --output -
   done
+done
+for input in "$shared"/eval/gsr_articles.jsonl "$shared"/eval/agnews_dev_articles.jsonl; do
+  base=$(basename "$input" .jsonl)
+  compare_explain "$base ours --explain" extract --explain --threads 1 --input "$input" --output /dev/null
+  compare_explain "$base phoenix --explain" extract "${phx[@]}" --explain --threads 1 --input "$input" \
+    --output /dev/null
 done
 compare "PETR unit-test records" eval --petrarch-xml "$P/PETR.UnitTest.records.xml" \
   --no-default-dictionaries \

@@ -795,6 +795,11 @@ pub const OF_BIT: u32 = 1 << 21;
 /// See [`GAP_STOPPERS_BIT`].
 pub const QUANTITIES_BIT: u32 = 1 << 22;
 
+/// The word sets that serve pattern matching (where a gap ends, what counts as a
+/// quantity) rather than name a closed word class: being in one does not make a word
+/// closed-class ("part" is a quantity word and still a noun with a plural).
+pub const MATCHING_SETS: u32 = GAP_STOPPERS_BIT | OF_BIT | QUANTITIES_BIT;
+
 /// Tokens a gap between two pattern words never crosses (see `verbs::gap_stopper`):
 /// clause punctuation, modals (a pattern noun after "said they will" belongs to another
 /// clause) and subject pronouns.

@@ -615,7 +615,10 @@ impl Loader<'_> {
         if w.prefix || w.word.starts_with('&') || w.word.len() < 3 {
             return;
         }
-        if crate::roles::word_flags().contains_key(w.word.as_str()) {
+        let closed = crate::roles::word_flags()
+            .get(w.word.as_str())
+            .is_some_and(|&sets| sets & !crate::roles::MATCHING_SETS != 0);
+        if closed {
             return;
         }
         let Some(plural) = noun_plural(&w.word) else {
@@ -1491,6 +1494,29 @@ mod tests {
         assert_eq!(aux.before[0].word, "&aux");
         assert_eq!(d.synsets["aux"], [["will"]]);
         assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
+    }
+
+    /// A pattern noun that is also a quantity word ("part") still matches its plural;
+    /// a closed-class word ("with") does not get one.
+    #[test]
+    fn pattern_nouns_match_their_plurals() {
+        let d = load_str(
+            FileKind::Verbs,
+            "--- SEIZE [171] ---\nSEIZE\n- * PART [030]\n- * HOSTAGE [181]\n- * WITH [172]\n",
+        );
+        for (text, set, plural) in [
+            ("seize part", "pl-part", "parts"),
+            ("seize hostage", "pl-hostage", "hostages"),
+        ] {
+            let p = pat(&d, text);
+            assert_eq!(p.words[0].word, format!("&{set}"));
+            assert!(
+                d.synsets[set].iter().any(|m| m == &[plural]),
+                "{:?}",
+                d.synsets[set]
+            );
+        }
+        assert_eq!(pat(&d, "seize with").words[0].word, "with");
     }
 
     #[test]
