@@ -37,18 +37,21 @@ for f in CAMEO.2.0.txt Phoenix.Countries.actors.txt Phoenix.International.actors
 done
 
 fail=0
+report() { # name: old.out against new.out
+  if cmp -s "$work/old.out" "$work/new.out" && [ -s "$work/old.out" ]; then
+    echo "same  $1 ($(wc -l <"$work/old.out") lines)"
+  else
+    echo "DIFF  $1"
+    diff "$work/old.out" "$work/new.out" | head -5 || true
+    fail=1
+  fi
+}
 compare() { # name, then the command line after the binary
   local name=$1
   shift
   "$old" "$@" >"$work/old.out" 2>/dev/null || true
   "$new" "$@" >"$work/new.out" 2>/dev/null || true
-  if cmp -s "$work/old.out" "$work/new.out" && [ -s "$work/old.out" ]; then
-    echo "same  $name ($(wc -l <"$work/old.out") lines)"
-  else
-    echo "DIFF  $name"
-    diff "$work/old.out" "$work/new.out" | head -5 || true
-    fail=1
-  fi
+  report "$name"
 }
 
 # `extract --explain` (stderr): the analysis itself, which can differ where no event does
@@ -58,13 +61,7 @@ compare_explain() { # name, then the command line after the binary
   shift
   "$old" "$@" 2>&1 >/dev/null | grep -v -e ' WARN ' -e ' INFO ' -e 'skipped lines in' >"$work/old.out" || true
   "$new" "$@" 2>&1 >/dev/null | grep -v -e ' WARN ' -e ' INFO ' -e 'skipped lines in' >"$work/new.out" || true
-  if cmp -s "$work/old.out" "$work/new.out" && [ -s "$work/old.out" ]; then
-    echo "same  $name ($(wc -l <"$work/old.out") lines)"
-  else
-    echo "DIFF  $name"
-    diff "$work/old.out" "$work/new.out" | head -5 || true
-    fail=1
-  fi
+  report "$name"
 }
 
 for input in "$shared"/eval/gsr_articles.jsonl "$shared"/eval/agnews_dev_articles.jsonl \

@@ -325,7 +325,7 @@ impl Coder {
         hits.resize_with(docs.len(), Vec::new);
         let mut actor_ids = std::mem::take(&mut ctx.scratch.actor_ids);
         for ((d, _, _), dh) in docs.iter_mut().zip(hits.iter_mut()) {
-            self.word_ids(&mut d.tokens, &mut actor_ids);
+            self.annotate_tokens(&mut d.tokens, &mut actor_ids);
             self.actors.scan_ids_into(d, &actor_ids, dh);
         }
         ctx.scratch.actor_ids = actor_ids;
@@ -406,7 +406,7 @@ impl Coder {
     /// `VerbIndex::annotate_ids` would) and puts their actor-trie word ids in
     /// `actor_ids`: one vocabulary probe per token.
     #[inline(never)]
-    fn word_ids(&self, t: &mut Tokens, actor_ids: &mut Vec<u32>) {
+    fn annotate_tokens(&self, t: &mut Tokens, actor_ids: &mut Vec<u32>) {
         let n = t.len();
         actor_ids.clear();
         actor_ids.reserve(n);
@@ -463,8 +463,9 @@ impl Coder {
                 PERSON_PRONOUNS.at(t, i)
                     || THING_PRONOUNS.at(t, i)
                     || PLURAL_PRONOUNS.at(t, i)
-                    || (!ctx.by_noun.is_empty() && matches!(nb(t, i), b"the" | b"this" | b"that"))
-                    || matches!(nb(t, i), b"his" | b"its" | b"their")
+                    || (!ctx.by_noun.is_empty()
+                        && matches!(t.norm_bytes(i), b"the" | b"this" | b"that"))
+                    || matches!(t.norm_bytes(i), b"his" | b"its" | b"their")
             });
         if actorless && ctx.trace.is_none() {
             ctx.scratch.hits = shits;
@@ -489,7 +490,7 @@ impl Coder {
         for k in 0..mentions.len().saturating_sub(1) {
             let (p, q) = (&mentions[k], &mentions[k + 1]);
             let joined =
-                q.first == p.last + 2 && matches!(nb(t, p.last + 1), b"and" | b"or" | b",");
+                q.first == p.last + 2 && matches!(t.norm_bytes(p.last + 1), b"and" | b"or" | b",");
             if joined
                 && p.resolved()
                 && p.agent_code.is_none()
@@ -595,7 +596,7 @@ impl Coder {
         let mut request = refill(&mut ctx.scratch.request, n, None);
         for (k, tr) in triggers.iter().enumerate() {
             // a noun trigger inside a passive's by-phrase is its instrument ("killed by tank fire")
-            if tr.form == FormKind::Noun && tr.head > a && nb(t, tr.head - 1) == b"by" {
+            if tr.form == FormKind::Noun && tr.head > a && t.norm_bytes(tr.head - 1) == b"by" {
                 suppressed[k] = true;
                 continue;
             }
@@ -604,7 +605,7 @@ impl Coder {
             if k > 0 {
                 let p = &triggers[k - 1];
                 let pc = self.dicts.verbs[p.pattern as usize].code.as_deref();
-                if nb(t, p.last) == b"to"
+                if t.norm_bytes(p.last) == b"to"
                     && tr.head <= p.last + 4
                     && pc.is_some_and(|c| c.starts_with("12"))
                 {
@@ -787,11 +788,11 @@ impl Coder {
                             m.resolved()
                                 && (m.last + 1 == tr.head
                                     || (m.last + 2 == tr.head
-                                        && matches!(nb(t, m.last + 1), b"'s" | b"'")))
+                                        && matches!(t.norm_bytes(m.last + 1), b"'s" | b"'")))
                         })
                         .or_else(|| {
                             let n = tr.last + 1;
-                            (n + 1 < b && matches!(nb(t, n), b"by" | b"from"))
+                            (n + 1 < b && matches!(t.norm_bytes(n), b"by" | b"from"))
                                 .then(|| {
                                     mentions.iter().position(|m| {
                                         m.resolved() && m.first > n && m.first <= n + 3
@@ -807,16 +808,16 @@ impl Coder {
                 // "..., raising the toll and threatening to ...": the main clause's subject
                 let participial = tr.form == FormKind::Ing
                     && tr.head > a
-                    && matches!(nb(t, tr.head - 1), b"," | b"and");
+                    && matches!(t.norm_bytes(tr.head - 1), b"," | b"and");
                 let modifier = if participial {
                     main_subject(t, &mentions, &verbish, a, tr.head)
                 } else {
                     modifier
                 };
                 // "talks between Khartoum and Darfur rebels": the participants
-                let btw = if nb(t, tr.last) == b"between" {
+                let btw = if t.norm_bytes(tr.last) == b"between" {
                     Some(tr.last)
-                } else if tr.last + 1 < b && nb(t, tr.last + 1) == b"between" {
+                } else if tr.last + 1 < b && t.norm_bytes(tr.last + 1) == b"between" {
                     Some(tr.last + 1)
                 } else {
                     None
@@ -859,7 +860,8 @@ impl Coder {
                 // (a gerund in a prepositional phrase is no verb: "talks on improving X")
                 let end = (tk.last + 1..end)
                     .find(|&i| {
-                        verbish[i - a] && !(nb(t, i).ends_with(b"ing") && PREPOSITIONS.at(t, i - 1))
+                        verbish[i - a]
+                            && !(t.norm_bytes(i).ends_with(b"ing") && PREPOSITIONS.at(t, i - 1))
                     })
                     .unwrap_or(end);
                 let obj = object(t, &mentions, tk, end, code, &pat.words, src_code);
@@ -936,7 +938,7 @@ impl Coder {
                 expand_into(&groups, ti, &mentions, &mut targets);
             }
             // a verb with a "that" clause has no untargeted event of its own
-            let complement = tr.last + 1 < b && nb(t, tr.last + 1) == b"that";
+            let complement = tr.last + 1 < b && t.norm_bytes(tr.last + 1) == b"that";
             if targets.is_empty() && complement {
                 continue;
             }
@@ -1109,7 +1111,7 @@ impl Coder {
                     .rposition(|o| o.form != FormKind::Noun && o.last < inner.head)
                     .filter(|&j| {
                         let mut i = triggers[j].last + 1;
-                        if i < inner.head && nb(t, i) == b"that" {
+                        if i < inner.head && t.norm_bytes(i) == b"that" {
                             i += 1;
                         }
                         let has_subject = (i..inner.head).any(|x| ms.iter().any(|m| m.first == x));
@@ -1288,12 +1290,12 @@ impl Coder {
                 && !tok.upper
                 && i > a
                 && !title_case
-                && !matches!(nb(t, i - 1), b"\"" | b"'" | b"-" | b":")
+                && !matches!(t.norm_bytes(i - 1), b"\"" | b"'" | b"-" | b":")
             {
                 i += 1;
                 continue;
             }
-            if tok.cap && !title_case && i > a && matches!(nb(t, i - 1), b"\"" | b"'") {
+            if tok.cap && !title_case && i > a && matches!(t.norm_bytes(i - 1), b"\"" | b"'") {
                 // a quoted capitalised word is a slogan or a name
                 i += 1;
                 continue;
@@ -1402,7 +1404,7 @@ impl Coder {
                 // "a mortar bomb": determiner + noun + head is a compound noun
                 if form == FormKind::Present
                     && i >= a + 2
-                    && matches!(nb(t, i - 2), b"a" | b"an" | b"the")
+                    && matches!(t.norm_bytes(i - 2), b"a" | b"an" | b"the")
                     && t.toks[i - 1].kind == Kind::Word
                     && !(i > a && ADVERBS.at(t, i - 1))
                 {
@@ -1469,7 +1471,7 @@ impl Coder {
                 i += 1;
                 continue;
             }
-            let w = nb(t, i);
+            let w = t.norm_bytes(i);
             if let Some(h) = hit_at.get(&i).copied() {
                 if matches!(h.entry, Entry::Actor(_) | Entry::Agent(_)) {
                     let m = self.grow(doc, &hit_at, h, a, b, anchor, ctx);
@@ -1504,9 +1506,9 @@ impl Coder {
                             | "appears"
                     )
                     && !(i + 2 < b
-                        && (nb(t, i + 2).ends_with(b"ing") || nb(t, i + 2).ends_with(b"ed")))
+                        && (t.norm_bytes(i + 2).ends_with(b"ing") || t.norm_bytes(i + 2).ends_with(b"ed")))
                     // "it would free": a subject; "it would be wrong": expletive
-                    && !(matches!(next, "would" | "will") && i + 2 < b && nb(t, i + 2) != b"be");
+                    && !(matches!(next, "would" | "will") && i + 2 < b && t.norm_bytes(i + 2) != b"be");
                 // within the sentence first: the last compatible subject-like mention
                 let local = out
                     .iter()
@@ -1623,7 +1625,8 @@ impl Coder {
         let mut agent: Option<(String, String, ActorKind)> = None;
         let mut name: Option<String> = None;
         let mut last;
-        let definite = h.first > a && matches!(nb(t, h.first - 1), b"the" | b"this" | b"that");
+        let definite =
+            h.first > a && matches!(t.norm_bytes(h.first - 1), b"the" | b"this" | b"that");
         let absorb =
             |hh: &Hit,
              owner: &mut Option<(String, ActorKind)>,
@@ -1707,7 +1710,7 @@ impl Coder {
                 && person.is_none()
             {
                 let mut k = j + 1;
-                if k < b && nb(t, k) == b"the" {
+                if k < b && t.norm_bytes(k) == b"the" {
                     k += 1;
                 }
                 // a hyphenated modifier: "dissidents from military-ruled Myanmar"
@@ -1850,7 +1853,7 @@ impl Coder {
             return false;
         }
         // a regular participle as a noun modifier ("talks with exiled dissidents")
-        !(nb(t, i).ends_with(b"ed") && prenominal(t, a, i))
+        !(t.norm_bytes(i).ends_with(b"ed") && prenominal(t, a, i))
     }
 
     /// The token is an inflection of some verb pattern's head.
@@ -2005,7 +2008,7 @@ fn vocabulary_flags_match_the_verb_index() {
     let text = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
                 and France said it would host talks. Officials were killed by rebels.";
     let mut probed = text::analyze(text).tokens;
-    coder.word_ids(&mut probed, &mut Vec::new());
+    coder.annotate_tokens(&mut probed, &mut Vec::new());
     let mut annotated = text::analyze(text).tokens;
     coder.verbs.annotate_ids(&mut annotated, probed.ids.clone());
     assert_eq!(probed.flags, annotated.flags);
@@ -2294,14 +2297,6 @@ struct Field<'a> {
     raw: &'a str,
 }
 
-/// The lower-case bytes of token `i`: for comparing with a word, cheaper than
-/// [`Tokens::norm`] (no character-boundary checks).
-#[inline]
-pub(crate) fn nb(t: &Tokens, i: usize) -> &[u8] {
-    let tok = &t.toks[i];
-    &t.norm.as_bytes()[tok.norm_start as usize..tok.norm_end as usize]
-}
-
 fn span_text(doc: &Document, first: usize, last: usize) -> String {
     let t = &doc.tokens;
     let s = t.toks[first].start as usize;
@@ -2351,7 +2346,7 @@ fn agent_within(
         if let Some(h) = hit_at.get(&k) {
             return matches!(h.entry, Entry::Agent(_)).then_some(k);
         }
-        let w = nb(t, k);
+        let w = t.norm_bytes(k);
         let tok = &t.toks[k];
         if tok.kind != Kind::Word
             || c.is_verb_form(t, k)
@@ -2393,8 +2388,8 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         // "Along with China, Russia voted": sentence-initial "along with"
         let along = between == [","]
             && p.first >= a + 2
-            && nb(t, p.first - 1) == b"with"
-            && nb(t, p.first - 2) == b"along";
+            && t.norm_bytes(p.first - 1) == b"with"
+            && t.norm_bytes(p.first - 2) == b"along";
         // apposition "Choe, the North Korean envoy," is not coordination
         let apposition = q.definite && between == [","];
         // "At UN, Bush defends": a prepositional object is not coordinated with a subject;
@@ -2413,8 +2408,10 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
         };
         // ("between X and Y" names the two sides, not a list)
         let g = &ms[group[k - 1]];
-        let pp_list =
-            pp(g) && nb(t, g.first - 1) != b"between" && !pp(q) && (joins(between) || list_goes_on);
+        let pp_list = pp(g)
+            && t.norm_bytes(g.first - 1) != b"between"
+            && !pp(q)
+            && (joins(between) || list_goes_on);
         if pp(p) != pp(q) && !along && !pp_list {
             continue;
         }
@@ -2467,7 +2464,7 @@ fn expand_into(groups: &[usize], i: usize, ms: &[Mention], v: &mut Vec<usize>) {
 fn infinitive_to(t: &Tokens, a: usize, head: usize) -> Option<usize> {
     let mut k = head;
     while k > a {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if w == b"to" {
             return Some(k - 1);
         }
@@ -2518,7 +2515,7 @@ fn is_passive(
     let mut k = tr.head;
     let mut steps = 0;
     while k > a && steps < 4 {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if BE.at(t, k - 1) {
             return true;
         }
@@ -2541,7 +2538,7 @@ fn is_passive(
     // reduced relative "policemen killed by Israeli fire"
     let mut j = tr.last + 1;
     while j < b && j <= tr.last + 3 {
-        if nb(t, j) == b"by" {
+        if t.norm_bytes(j) == b"by" {
             // "condemned an attack by X": an object between the verb and "by": active
             if (tr.last + 1..j).any(|i| DETERMINERS.at(t, i)) {
                 break;
@@ -2618,8 +2615,8 @@ fn passive_object_span(t: &Tokens, a: usize, head: usize) -> Option<(usize, usiz
 /// up to six tokens after "by", not across punctuation.
 fn by_phrase_span(t: &Tokens, head: usize, b: usize) -> Option<(usize, usize)> {
     let by = (head + 1..b.min(head + 3))
-        .take_while(|&k| nb(t, k) == b"by" || ADVERBS.at(t, k))
-        .find(|&k| nb(t, k) == b"by")?;
+        .take_while(|&k| t.norm_bytes(k) == b"by" || ADVERBS.at(t, k))
+        .find(|&k| t.norm_bytes(k) == b"by")?;
     let end = (by + 1..b.min(by + 7))
         .find(|&k| t.toks[k].kind == Kind::Punct)
         .unwrap_or(b.min(by + 7));
@@ -2650,20 +2647,20 @@ fn existential_noun_before(t: &Tokens, a: usize, head: usize, ms: &[Mention]) ->
     {
         k -= 1;
     }
-    k >= a + 2 && BE.at(t, k - 1) && nb(t, k - 2) == b"there"
+    k >= a + 2 && BE.at(t, k - 1) && t.norm_bytes(k - 2) == b"there"
 }
 
 /// The mention after "by" following a passive head.
 fn by_agent(t: &Tokens, ms: &[Mention], from: usize, b: usize) -> Option<usize> {
     let by = (from + 1..b.min(from + 10))
         // the "by" of another verb ("X imprisoned for Y were released by Z"): not ours
-        .take_while(|&k| !BE.at(t, k) && !CLAUSE_BARRIERS.at(t, k) && nb(t, k) != b",")
-        .find(|&k| nb(t, k) == b"by")?;
+        .take_while(|&k| !BE.at(t, k) && !CLAUSE_BARRIERS.at(t, k) && t.norm_bytes(k) != b",")
+        .find(|&k| t.norm_bytes(k) == b"by")?;
     // the first mention within a few tokens after "by", before an infinitive or
     // punctuation; an uncoded one ("by congress") is the agent all the same, and the
     // act has no coded source ("pressured by congress to help Iran": not Iran)
     let stop = (by + 1..b.min(by + 5))
-        .find(|&k| nb(t, k) == b"to" || t.toks[k].kind == Kind::Punct)
+        .find(|&k| t.norm_bytes(k) == b"to" || t.toks[k].kind == Kind::Punct)
         .unwrap_or(by + 5);
     ms.iter()
         .position(|m| m.first > by && m.first < stop)
@@ -2690,12 +2687,12 @@ fn subject(
     // mentions by their last token
     while k > a {
         k -= 1;
-        let w = nb(t, k);
+        let w = t.norm_bytes(k);
         if let Some(mi) = ms.iter().rposition(|m| m.last == k) {
             let m = &ms[mi];
             // "blamed the United States": the object of a verb is not a subject
             let mut p = m.first;
-            while p > a && matches!(nb(t, p - 1), b"the" | b"a" | b"an") {
+            while p > a && matches!(t.norm_bytes(p - 1), b"the" | b"a" | b"an") {
                 p -= 1;
             }
             // ("announced it would free": a mention right before our verb group is its subject)
@@ -2730,7 +2727,7 @@ fn subject(
                 {
                     // relative clause subject: the mention right before ", which"
                     let mut j = k;
-                    if j > a && nb(t, j - 1) == b"," {
+                    if j > a && t.norm_bytes(j - 1) == b"," {
                         j -= 1;
                     }
                     return ms.iter().rposition(|m| m.last + 1 == j && m.resolved());
@@ -2756,7 +2753,7 @@ fn subject(
             let governs = (k + 1..head).all(|i| {
                 let x = t.norm(i);
                 x == "to" || ADVERBS.at(t, i) || matches!(x, "yesterday" | "today" | "not")
-            }) && (k + 1..head).any(|i| nb(t, i) == b"to");
+            }) && (k + 1..head).any(|i| t.norm_bytes(i) == b"to");
             if !governs {
                 crossed_verb = true;
             }
@@ -2771,13 +2768,13 @@ fn subject_position(t: &Tokens, a: usize, m: &Mention) -> bool {
     let mut k = m.first;
     let mut steps = 0;
     while k > a && steps < 3 {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if PREPOSITIONS.at(t, k - 1) {
             // "thousands of Israelis", "some of the rebels": the quantity's head
             let quantity = w == b"of"
                 && k >= a + 2
                 && (matches!(
-                    nb(t, k - 2),
+                    t.norm_bytes(k - 2),
                     b"thousands"
                         | b"hundreds"
                         | b"dozens"
@@ -2841,11 +2838,15 @@ fn object(
         // clause barrier between head and mention?
         let barrier = (tr.last + 1..m.first).any(|i| {
             let w = t.norm(i);
-            (CLAUSE_BARRIERS.at(t, i) && !(w == "as" && i + 1 < b && nb(t, i + 1) == b"well"))
+            (CLAUSE_BARRIERS.at(t, i)
+                && !(w == "as" && i + 1 < b && t.norm_bytes(i + 1) == b"well"))
                 || w == ";"
                 || (w == ","
                     && i + 1 < m.first
-                    && matches!(nb(t, i + 1), b"and" | b"but" | b"while" | b"which" | b"who"))
+                    && matches!(
+                        t.norm_bytes(i + 1),
+                        b"and" | b"but" | b"while" | b"which" | b"who"
+                    ))
                 || SPEECH.at(t, i)
                 || w == "that"
                 || matches!(
@@ -2864,7 +2865,7 @@ fn object(
         let said = (m.last + 1..b.min(m.last + 8))
             .take_while(|&i| t.toks[i].kind != Kind::Punct)
             .any(|i| SPEECH.at(t, i));
-        if said && m.first > 0 && nb(t, m.first - 1) == b"," {
+        if said && m.first > 0 && t.norm_bytes(m.first - 1) == b"," {
             return place;
         }
         if m.last + 1 < b && SPEECH.at(t, m.last + 1) {
@@ -2873,7 +2874,7 @@ fn object(
         // "praised his meeting with Putin": a possessive pointing back at the subject
         if m.pronoun
             && m.code == source_code
-            && matches!(nb(t, m.first), b"his" | b"her" | b"its" | b"their")
+            && matches!(t.norm_bytes(m.first), b"his" | b"her" | b"its" | b"their")
         {
             continue;
         }
@@ -2883,8 +2884,8 @@ fn object(
             && t.toks[m.last + 1].kind == Kind::Word
             && !t.toks[m.last + 1].cap
             && (AUXILIARIES.at(t, m.last + 1)
-                || nb(t, m.last + 1).ends_with(b"s")
-                || nb(t, m.last + 1).ends_with(b"ed"))
+                || t.norm_bytes(m.last + 1).ends_with(b"s")
+                || t.norm_bytes(m.last + 1).ends_with(b"ed"))
         {
             continue;
         }
@@ -2931,11 +2932,11 @@ fn object(
 /// number ("the two exiled dissidents") or a preposition other than "to" ("meet with
 /// exiled dissidents").
 fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
-    let det = |k: usize| DETERMINERS.at(t, k) && !matches!(nb(t, k), b"that" | b"'s" | b"'");
+    let det = |k: usize| DETERMINERS.at(t, k) && !matches!(t.norm_bytes(k), b"that" | b"'s" | b"'");
     let number = |k: usize| {
         t.toks[k].kind == Kind::Number
             || matches!(
-                nb(t, k),
+                t.norm_bytes(k),
                 b"two"
                     | b"three"
                     | b"four"
@@ -2951,7 +2952,7 @@ fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
                     | b"thousands"
             )
     };
-    let prep = |k: usize| PREPOSITIONS.at(t, k) && nb(t, k) != b"to";
+    let prep = |k: usize| PREPOSITIONS.at(t, k) && t.norm_bytes(k) != b"to";
     (i > a && (det(i - 1) || prep(i - 1))) || (i >= a + 2 && number(i - 1) && det(i - 2))
 }
 
@@ -2960,7 +2961,7 @@ fn prenominal(t: &Tokens, a: usize, i: usize) -> bool {
 /// `mention - 1`; the country places that object.
 fn in_object_np(t: &Tokens, last: usize, mention: usize) -> bool {
     let prep = mention - 1;
-    if prep <= last + 2 || nb(t, prep) != b"in" || !DETERMINERS.at(t, last + 1) {
+    if prep <= last + 2 || t.norm_bytes(prep) != b"in" || !DETERMINERS.at(t, last + 1) {
         return false;
     }
     let words = last + 2..prep;
@@ -2978,7 +2979,7 @@ fn prev_word(t: &Tokens, first: usize, floor: usize) -> Option<&str> {
     let mut k = first;
     let mut steps = 0;
     while k > floor + 1 && steps < 3 {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if matches!(
             w,
             b"the" | b"a" | b"an" | b"its" | b"their" | b"his" | b"her"
@@ -3103,7 +3104,7 @@ fn light_verb_before(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     let mut steps = 0;
     while k > a && steps < 4 {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if LIGHT_VERBS.at(t, k - 1) {
             return true;
         }
@@ -3123,11 +3124,11 @@ fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     let mut steps = 0;
     while k > a && steps < 3 {
-        let w = nb(t, k - 1);
+        let w = t.norm_bytes(k - 1);
         if matches!(w, b"must" | b"should") {
             return true;
         }
-        if w == b"to" && k >= a + 2 && matches!(nb(t, k - 2), b"has" | b"have" | b"had") {
+        if w == b"to" && k >= a + 2 && matches!(t.norm_bytes(k - 2), b"has" | b"have" | b"had") {
             return true;
         }
         if ADVERBS.at(t, k - 1) || w == b"not" || w == b"be" {
@@ -3143,7 +3144,7 @@ fn modal_obligation(t: &Tokens, a: usize, head: usize) -> bool {
 /// The speaker of a clause that starts right before token `first`: "X said (that) ...".
 fn speaker_before(t: &Tokens, ms: &[Mention], a: usize, first: usize) -> Option<usize> {
     let mut k = first;
-    if k > a && nb(t, k - 1) == b"that" {
+    if k > a && t.norm_bytes(k - 1) == b"that" {
         k -= 1;
     }
     if k == a || !SPEECH.at(t, k - 1) {
@@ -3174,7 +3175,7 @@ fn reported_future(t: &Tokens, a: usize, head: usize) -> bool {
     while k > a && ADVERBS.at(t, k - 1) {
         k -= 1;
     }
-    if k == a || !matches!(nb(t, k - 1), b"would" | b"will" | b"'ll" | b"'d") {
+    if k == a || !matches!(t.norm_bytes(k - 1), b"would" | b"will" | b"'ll" | b"'d") {
         return false;
     }
     let from = k.saturating_sub(8).max(a);
@@ -3186,7 +3187,7 @@ fn conditional(t: &Tokens, a: usize, head: usize) -> bool {
     let mut k = head;
     while k > a {
         k -= 1;
-        let w = nb(t, k);
+        let w = t.norm_bytes(k);
         if matches!(w, b"if" | b"unless" | b"whether" | b"lest") {
             return true;
         }
@@ -3244,14 +3245,14 @@ fn coordinated_verb(t: &Tokens, verbish: &[bool], a: usize, head: usize) -> Opti
         k -= 1;
     }
     // "sent a team to help": a purpose infinitive shares the previous verb's subject
-    let purpose = k > a && nb(t, k - 1) == b"to";
+    let purpose = k > a && t.norm_bytes(k - 1) == b"to";
     if purpose {
         k -= 1;
         while k > a && ADVERBS.at(t, k - 1) {
             k -= 1;
         }
     }
-    if k == a || (!purpose && nb(t, k - 1) != b"and") {
+    if k == a || (!purpose && t.norm_bytes(k - 1) != b"and") {
         return None;
     }
     let stop = if purpose { k } else { k - 1 };

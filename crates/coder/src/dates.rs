@@ -5,7 +5,6 @@
 //! November 18`), ISO dates (`2008-08-06`), and relative words (`today`, `tonight`,
 //! `yesterday`, `tomorrow`, `last week`, `last month`, `overnight`).
 
-use crate::coder::nb;
 use crate::roles::DATE_WORDS;
 use crate::text::tokens::{Kind, Tokens};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -89,7 +88,7 @@ pub fn find(t: &Tokens, a: usize, b: usize, anchor: Option<NaiveDate>) -> Vec<Da
     while i < b {
         // a mention starts only at a number, a date word, or "thur" (a weekday
         // abbreviation not in DATE_WORDS): skip the others with one flag test
-        if t.toks[i].kind != Kind::Number && !DATE_WORDS.at(t, i) && nb(t, i) != b"thur" {
+        if t.toks[i].kind != Kind::Number && !DATE_WORDS.at(t, i) && t.norm_bytes(i) != b"thur" {
             i += 1;
             continue;
         }
@@ -100,7 +99,7 @@ pub fn find(t: &Tokens, a: usize, b: usize, anchor: Option<NaiveDate>) -> Vec<Da
             if t.toks[i].cap || t.toks[i].upper {
                 // Tuesday, November 18
                 let mut j = i + 1;
-                if j < b && nb(t, j) == b"," {
+                if j < b && t.norm_bytes(j) == b"," {
                     j += 1;
                 }
                 if let Some((m, last, date)) = month_day(t, j, b, anchor) {
@@ -241,7 +240,7 @@ fn month_day(
     }
     let m = month(t.norm(i))?;
     let mut j = i + 1;
-    if nb(t, j) == b"." {
+    if t.norm_bytes(j) == b"." {
         j += 1;
     }
     if j >= b || t.toks[j].kind != Kind::Number {
@@ -252,7 +251,7 @@ fn month_day(
     let mut last = j;
     let mut year = None;
     let mut k = j + 1;
-    if k < b && nb(t, k) == b"," {
+    if k < b && t.norm_bytes(k) == b"," {
         k += 1;
     }
     if k < b {

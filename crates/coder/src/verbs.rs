@@ -505,39 +505,28 @@ impl VerbIndex {
         }
         // the tokens the first word after the head may stand at (as `window`): up to
         // the first gap stopper, which is one of them
-        let mut seen = [NO_WORD; MAX_GAP + 1];
-        for (m, k) in (i + 1..end.min(i + 2 + MAX_GAP)).enumerate() {
-            let (w, f) = (self.id(t, k), self.token_flags(t, k));
-            // (`NO_WORD` has no flags)
-            if f & IN_BY_FIRST != 0 && !seen[..m].contains(&w) {
-                if let Some(ps) = self.by_first.get(&(id, w)) {
-                    lists[n] = ps;
-                    n += 1;
-                }
-            }
-            seen[m] = w;
-            if stops_gap(f, t, k) {
-                break;
-            }
-        }
+        let after = i + 1..end.min(i + 2 + MAX_GAP);
+        self.lists_near(
+            t,
+            id,
+            after,
+            IN_BY_FIRST,
+            &self.by_first,
+            &mut lists,
+            &mut n,
+        );
         if !self.by_before.is_empty() {
             // the tokens `match_before` tries for the last word before the head
-            let lo = start.max(i.saturating_sub(1 + MAX_GAP));
-            let mut seen = [NO_WORD; MAX_GAP + 1];
-            for (m, k) in (lo..i).rev().enumerate() {
-                let (w, f) = (self.id(t, k), self.token_flags(t, k));
-                // the tokens between `k` and the head were all seen before it
-                if f & IN_BY_BEFORE != 0 && !seen[..m].contains(&w) {
-                    if let Some(ps) = self.by_before.get(&(id, w)) {
-                        lists[n] = ps;
-                        n += 1;
-                    }
-                }
-                seen[m] = w;
-                if stops_gap(f, t, k) {
-                    break;
-                }
-            }
+            let before = (start.max(i.saturating_sub(1 + MAX_GAP))..i).rev();
+            self.lists_near(
+                t,
+                id,
+                before,
+                IN_BY_BEFORE,
+                &self.by_before,
+                &mut lists,
+                &mut n,
+            );
         }
         let lists = &lists[..n];
         match lists {
@@ -569,6 +558,38 @@ impl VerbIndex {
                         b &= b - 1;
                     }
                 }
+            }
+        }
+    }
+
+    /// For [`Self::candidates_at`]: walking the tokens `ks` away from head word `id`, up
+    /// to and including the first gap stopper, the lists of `index` under (`id`, word)
+    /// for each distinct word flagged `flag`, appended to `lists[*n..]`.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn lists_near<'a>(
+        &self,
+        t: &Tokens,
+        id: u32,
+        ks: impl Iterator<Item = usize>,
+        flag: u32,
+        index: &'a Postings,
+        lists: &mut [&'a [u32]],
+        n: &mut usize,
+    ) {
+        let mut seen = [NO_WORD; MAX_GAP + 1];
+        for (m, k) in ks.enumerate() {
+            let (w, f) = (self.id(t, k), self.token_flags(t, k));
+            // (`NO_WORD` has no flags; the tokens between `k` and the head were seen)
+            if f & flag != 0 && !seen[..m].contains(&w) {
+                if let Some(ps) = index.get(&(id, w)) {
+                    lists[*n] = ps;
+                    *n += 1;
+                }
+            }
+            seen[m] = w;
+            if stops_gap(f, t, k) {
+                break;
             }
         }
     }

@@ -56,6 +56,14 @@ impl Tokens {
         &self.norm[t.norm_start as usize..t.norm_end as usize]
     }
 
+    /// Lower-case bytes of token `i`: for comparing with a word, cheaper than
+    /// [`Self::norm`] (no character-boundary checks).
+    #[inline]
+    pub fn norm_bytes(&self, i: usize) -> &[u8] {
+        let t = &self.toks[i];
+        &self.norm.as_bytes()[t.norm_start as usize..t.norm_end as usize]
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.toks.len()
