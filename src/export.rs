@@ -700,10 +700,10 @@ mod tests {
 
     fn actor(code: &str, text: &str) -> ActorRef {
         ActorRef {
-            code: code.to_string(),
+            code: code.into(),
             country: None,
             agent: None,
-            text: text.to_string(),
+            text: text.into(),
         }
     }
 
@@ -712,14 +712,14 @@ mod tests {
             schema: SCHEMA.into(),
             event_id: "0123456789abcdef0123456789abcdef".to_string(),
             article_id: "a1".to_string(),
-            date: Some("2015-02-19".to_string()),
+            date: Some("2015-02-19".into()),
             source: actor("RUSGOV", "Russia's\ttop diplomat"),
             target: Some(actor("IGOUNO", "the UN")),
             action: Action {
-                code: "111".to_string(),
+                code: "111".into(),
                 root: "11".into(),
                 label: "Criticize or denounce".into(),
-                text: "slammed".to_string(),
+                text: "slammed".into(),
                 quad_class: 3,
                 goldstein: -2.0,
             },
@@ -902,7 +902,7 @@ mod tests {
         e.date = Some("2015-01-01".into());
         assert_eq!(get(&row(Format::Gdelt, &e), "FractionDate"), "2015.0027");
         for bad in [None, Some("2015-1-01"), Some("yesterday")] {
-            e.date = bad.map(str::to_string);
+            e.date = bad.map(Into::into);
             let r = row(Format::Gdelt, &e);
             for c in ["SQLDATE", "MonthYear", "Year", "FractionDate"] {
                 assert_eq!(get(&r, c), "", "{c} of {bad:?}");

@@ -252,12 +252,12 @@ pub fn score_records(
             Ok(events) => events
                 .iter()
                 .map(|e| Expected {
-                    source: e.source.code.clone(),
+                    source: e.source.code.to_string(),
                     target: e
                         .target
                         .as_ref()
-                        .map_or_else(|| "---".into(), |t| t.code.clone()),
-                    code: e.action.code.clone(),
+                        .map_or_else(|| "---".into(), |t| t.code.to_string()),
+                    code: e.action.code.to_string(),
                 })
                 .collect(),
             Err(_) => {

@@ -6,6 +6,7 @@
 use crate::dictionary::{ActorKind, Dictionaries};
 use crate::text::tokens::{phrase_tokens, Kind, Tokens};
 use crate::text::Document;
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 /// What a phrase of the automaton stands for.
@@ -246,19 +247,21 @@ pub struct Mention {
     /// Last token (inclusive).
     pub last: usize,
     /// Composed CAMEO code; empty when unresolved (a bare agent, an unknown name).
-    pub code: String,
+    /// (Mentions are made, copied into the article memory and dropped by the thousand:
+    /// their short strings are kept inline, with no heap allocation.)
+    pub code: CompactString,
     /// Person-like (a person, a title, an individual role) or collective.
     pub kind: ActorKind,
     /// The agent word that heads the mention, if any (`envoy`), for definite descriptions.
-    pub agent_word: Option<String>,
+    pub agent_word: Option<CompactString>,
     /// Role code of that agent.
-    pub agent_code: Option<String>,
+    pub agent_code: Option<CompactString>,
     /// Starts with `the`/`this`/`that` (a definite description).
     pub definite: bool,
     /// A pronoun (`he`, `it`, `they`).
     pub pronoun: bool,
     /// An unknown capitalised name (kept for learning names by apposition).
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Only a country/organisation adjective in front of a non-actor noun
     /// ("Israeli tank fire"): usable as a passive agent or target, weaker as a subject.
     pub modifier_only: bool,

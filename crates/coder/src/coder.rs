@@ -22,6 +22,7 @@ use crate::verbs::{FormKind, VerbIndex};
 use crate::vocab::Vocab;
 use crate::{cameo, plover};
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::Read;
 use std::rc::Rc;
@@ -148,10 +149,10 @@ struct Context {
     subject_person: Option<Mention>,
     last_thing: Option<Mention>,
     last_group: Vec<Mention>,
-    by_agent: HashMap<String, Mention>,
-    by_noun: HashMap<String, String>,
-    names: HashMap<String, (String, ActorKind)>,
-    default_country: Option<String>,
+    by_agent: HashMap<CompactString, Mention>,
+    by_noun: HashMap<CompactString, CompactString>,
+    names: HashMap<CompactString, (CompactString, ActorKind)>,
+    default_country: Option<CompactString>,
     /// Explanation lines, when tracing.
     trace: Option<Vec<String>>,
     /// Buffers of `code_sentence`, kept between sentences and articles.
@@ -167,7 +168,7 @@ struct Scratch {
     verbish: Vec<bool>,
     suppressed: Vec<bool>,
     only_transformed: Vec<bool>,
-    code_override: Vec<Option<String>>,
+    code_override: Vec<Option<&'static str>>,
     target_from: Vec<Option<usize>>,
     request: Vec<Option<(Option<usize>, usize)>>,
     consumed: Vec<usize>,
@@ -184,6 +185,9 @@ struct Scratch {
     /// `VerbIndex::candidates_at`'s scratch and output.
     verb_ids: Vec<u32>,
     verb_cands: Vec<(u32, FormKind)>,
+    /// The sentence's mentions and their coordination groups.
+    mentions: Vec<Mention>,
+    groups: Vec<usize>,
 }
 
 /// `v`'s buffer taken out of it, refilled with `n` copies of `x`.
@@ -256,10 +260,10 @@ fn cold<R>(f: impl FnOnce() -> R) -> R {
 /// One candidate event before de-duplication.
 #[derive(Debug, Clone)]
 struct Candidate {
-    source: (String, String),
-    target: Option<(String, String)>,
-    code: String,
-    action_text: String,
+    source: (CompactString, CompactString),
+    target: Option<(CompactString, CompactString)>,
+    code: CompactString,
+    action_text: CompactString,
     date: Option<NaiveDate>,
     sentence: Rc<SentenceRef>,
     strength: i32,
@@ -360,7 +364,7 @@ impl Coder {
                 }) = ph.last()
                 {
                     let code = self.dicts.actors[*i as usize].code_on(anchor);
-                    ctx.default_country = code.get(..3).map(str::to_string);
+                    ctx.default_country = code.get(..3).map(CompactString::from);
                 }
             }
         }
@@ -484,7 +488,8 @@ impl Coder {
             std::mem::take(&mut ctx.scratch.hit_at),
             std::mem::take(&mut ctx.scratch.mask),
         );
-        let mut mentions = self.mentions(doc, &shits, a, b, anchor, ctx, &mut bufs);
+        let mut mentions = std::mem::take(&mut ctx.scratch.mentions);
+        self.mentions(doc, &shits, a, b, anchor, ctx, &mut bufs, &mut mentions);
         (ctx.scratch.hit_at, ctx.scratch.mask) = bufs;
         // "US and British activists": a bare country adjective shares the next agent
         for k in 0..mentions.len().saturating_sub(1) {
@@ -505,11 +510,14 @@ impl Coder {
                 }
             }
         }
-        let mut groups = coordinate(t, &mentions, a);
+        let mut groups = std::mem::take(&mut ctx.scratch.groups);
+        coordinate(t, &mentions, a, &mut groups);
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
             self.update_memory(t, a, b, &mut mentions, &groups, ctx);
-            (ctx.scratch.hits, ctx.scratch.covered) = (shits, covered);
+            let sc = &mut ctx.scratch;
+            (sc.hits, sc.covered) = (shits, covered);
+            (sc.mentions, sc.groups) = (mentions, groups);
             return;
         }
         // "X and Y said they ...": a plural pronoun joins the latest coordinated group
@@ -637,37 +645,36 @@ impl Coder {
                     if before > a && REQUEST_GOVERNORS.at(t, before - 1) {
                         let who = subject(t, &mentions, &verbish, a, before - 1, false);
                         request[k] = Some((who, mi));
-                        code_override[k] = Some("020".to_string());
+                        code_override[k] = Some("020");
                     }
                 }
                 continue;
             }
             let gov_trigger = triggers.iter().position(|p| p.last == gov || p.head == gov);
-            let code = self.dicts.verbs[tr.pattern as usize].code.clone();
+            let code = self.dicts.verbs[tr.pattern as usize].code.as_deref();
             if REFUSAL_GOVERNORS.at(t, gov) {
                 if let Some(gk) = gov_trigger {
                     suppressed[k] = true;
-                    let refusal = code.as_deref().and_then(refusal_code);
+                    let refusal = code.and_then(refusal_code);
                     if let Some(rc) = refusal {
-                        code_override[gk] = Some(rc.to_string());
+                        code_override[gk] = Some(rc);
                     }
                     target_from[gk] = Some(k);
                 } else {
-                    match code.as_deref().and_then(refusal_code) {
-                        Some(rc) => code_override[k] = Some(rc.to_string()),
+                    match code.and_then(refusal_code) {
+                        Some(rc) => code_override[k] = Some(rc),
                         None => suppressed[k] = true,
                     }
                 }
                 continue;
             }
-            let violent = code
-                .as_deref()
-                .is_some_and(|c| matches!(c.get(..2), Some("15" | "17" | "18" | "19" | "20")));
+            let violent =
+                code.is_some_and(|c| matches!(c.get(..2), Some("15" | "17" | "18" | "19" | "20")));
             let threat_gov = THREAT_GOVERNORS.at(t, gov);
             if violent && threat_gov {
-                let tc = code.as_deref().map(threat_code).unwrap_or("130");
+                let tc = code.map(threat_code).unwrap_or("130");
                 // keep the embedded trigger's target; code it as a threat
-                code_override[k] = Some(tc.to_string());
+                code_override[k] = Some(tc);
                 if let Some(gk) = gov_trigger {
                     suppressed[gk] = true;
                 }
@@ -677,8 +684,8 @@ impl Coder {
             // ("Bush's plan to withdraw": a noun after a determiner states no intent)
             let noun_use = gov > a && DETERMINERS.at(t, gov - 1);
             if INTENT_TO_COOPERATE.at(t, gov) && !noun_use {
-                if let Some(ic) = code.as_deref().and_then(intent_code) {
-                    code_override[k] = Some(ic.to_string());
+                if let Some(ic) = code.and_then(intent_code) {
+                    code_override[k] = Some(ic);
                 }
             }
             if let Some(gk) = gov_trigger {
@@ -723,7 +730,7 @@ impl Coder {
             }
             let pat = &self.dicts.verbs[tr.pattern as usize];
             // (borrowed: a candidate copies it only when emitted)
-            let Some(mut code) = code_override[k].as_deref().or(pat.code.as_deref()) else {
+            let Some(mut code) = code_override[k].or(pat.code.as_deref()) else {
                 continue;
             };
             if code_override[k].is_none() && negated(t, a, tr.head) {
@@ -972,7 +979,7 @@ impl Coder {
                                     mentions[x].code.clone(),
                                     span_text(doc, mentions[x].first, mentions[x].last),
                                 )),
-                                code: "042".to_string(),
+                                code: "042".into(),
                                 action_text: action_text.clone(),
                                 date,
                                 sentence: sref.clone(),
@@ -998,7 +1005,7 @@ impl Coder {
                                     mentions[x].code.clone(),
                                     span_text(doc, mentions[x].first, mentions[x].last),
                                 )),
-                                code: pc.clone(),
+                                code: pc.as_str().into(),
                                 action_text: action_text.clone(),
                                 date,
                                 sentence: sref.clone(),
@@ -1018,7 +1025,7 @@ impl Coder {
                 out.push(Candidate {
                     source: (s.code.clone(), span_text(doc, s.first, s.last)),
                     target: tg.map(|m| (m.code.clone(), span_text(doc, m.first, m.last))),
-                    code: code.to_string(),
+                    code: code.into(),
                     action_text: action_text.clone(),
                     date,
                     sentence: sref.clone(),
@@ -1061,6 +1068,7 @@ impl Coder {
         (sc.code_override, sc.target_from, sc.request) = (code_override, target_from, request);
         (sc.consumed, sc.starts) = (consumed, starts);
         (sc.sources, sc.targets) = (sources, targets);
+        (sc.mentions, sc.groups) = (mentions, groups);
     }
 
     /// Verb transformations: for each trigger, the verb trigger whose clause it stands in
@@ -1201,7 +1209,7 @@ impl Coder {
                 cands.push(Candidate {
                     source: actor(sm),
                     target: Some(actor(tm)),
-                    code: code.clone(),
+                    code: code.as_str().into(),
                     action_text: span_text(doc, outer.head, inner.last),
                     date,
                     sentence: sref.clone(),
@@ -1242,7 +1250,7 @@ impl Coder {
                     && !self.is_verbish(t, n)
                     && !PREPOSITIONS.at(t, n)
                 {
-                    ctx.by_noun.insert(t.norm(n).to_string(), m.code.clone());
+                    ctx.by_noun.insert(t.norm(n).into(), m.code.clone());
                 }
             }
         }
@@ -1432,7 +1440,7 @@ impl Coder {
     }
 
     /// Groups actor hits of a sentence into mentions; adds pronouns, names and
-    /// definite descriptions resolved from the context.
+    /// definite descriptions resolved from the context. Into `out` (cleared first).
     #[allow(clippy::too_many_arguments)]
     fn mentions(
         &self,
@@ -1443,9 +1451,10 @@ impl Coder {
         anchor: Option<NaiveDate>,
         ctx: &Context,
         bufs: &mut (Vec<Option<Hit>>, Vec<bool>),
-    ) -> Vec<Mention> {
+        out: &mut Vec<Mention>,
+    ) {
         let t = &doc.tokens;
-        let mut out: Vec<Mention> = Vec::new();
+        out.clear();
         let mut hit_at = HitAt {
             base: a,
             at: refill(&mut bufs.0, b - a, None),
@@ -1604,7 +1613,6 @@ impl Coder {
         }
         // noun memory for definite descriptions: "UN resolution" -> resolution: IGOUNO
         (bufs.0, bufs.1) = (hit_at.at, mask);
-        out
     }
 
     /// Grows one mention from the hit at its start.
@@ -1620,21 +1628,23 @@ impl Coder {
         ctx: &Context,
     ) -> Mention {
         let t = &doc.tokens;
-        let mut owner: Option<(String, ActorKind)> = None;
-        let mut person: Option<String> = None;
-        let mut agent: Option<(String, String, ActorKind)> = None;
-        let mut name: Option<String> = None;
+        let mut owner: Option<(CompactString, ActorKind)> = None;
+        let mut person: Option<CompactString> = None;
+        let mut agent: Option<(CompactString, CompactString, ActorKind)> = None;
+        let mut name: Option<CompactString> = None;
         let mut last;
         let definite =
             h.first > a && matches!(t.norm_bytes(h.first - 1), b"the" | b"this" | b"that");
         let absorb =
             |hh: &Hit,
-             owner: &mut Option<(String, ActorKind)>,
-             person: &mut Option<String>,
-             agent: &mut Option<(String, String, ActorKind)>| match hh.entry {
+             owner: &mut Option<(CompactString, ActorKind)>,
+             person: &mut Option<CompactString>,
+             agent: &mut Option<(CompactString, CompactString, ActorKind)>| match hh
+                .entry
+            {
                 Entry::Actor(ai) => {
                     let act = &self.dicts.actors[ai as usize];
-                    let code = act.code_on(anchor).to_string();
+                    let code = CompactString::from(act.code_on(anchor));
                     if act.kind == ActorKind::Person {
                         *person = Some(code);
                     } else {
@@ -1645,11 +1655,10 @@ impl Coder {
                     let g = &self.dicts.agents[gi as usize];
                     if agent.is_none() {
                         // a prefix agent's code is marked with a trailing `~` (see compose)
-                        let code = if g.prefix {
-                            format!("{}~", g.code)
-                        } else {
-                            g.code.clone()
-                        };
+                        let mut code = CompactString::from(g.code.as_str());
+                        if g.prefix {
+                            code.push('~');
+                        }
                         *agent = Some((code, span_norm(t, hh.first, hh.last), g.kind));
                     }
                 }
@@ -1803,7 +1812,7 @@ impl Coder {
             let code = if definite || from_ctx.is_some() {
                 from_ctx.unwrap_or_default()
             } else {
-                String::new()
+                CompactString::default()
             };
             let code = if code.is_empty() {
                 let word = agent.as_ref().map(|x| x.1.as_str()).unwrap_or("");
@@ -1823,14 +1832,14 @@ impl Coder {
                     {
                         compose(c, ac)
                     }
-                    _ => String::new(),
+                    _ => CompactString::default(),
                 }
             } else {
                 code
             };
             (code, *ak, false)
         } else {
-            (String::new(), ActorKind::Country, false)
+            (CompactString::default(), ActorKind::Country, false)
         };
         let (agent_code, agent_word) = agent.map(|(c, w, _)| (c, w)).unzip();
         Mention {
@@ -2057,7 +2066,12 @@ fn finish_reference(a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
             continue;
         }
         let target = c.target.as_ref().map(|t| t.0.clone()).unwrap_or_default();
-        let key = (c.source.0.clone(), c.code.clone(), target, c.date);
+        let key = (
+            c.source.0.to_string(),
+            c.code.to_string(),
+            target.to_string(),
+            c.date,
+        );
         match index.get(&key) {
             Some(&k) => {
                 if c.strength > best[k].strength {
@@ -2073,10 +2087,10 @@ fn finish_reference(a: &Article, cands: Vec<Candidate>) -> Vec<Event> {
     let targeted: Vec<(String, String)> = best
         .iter()
         .filter(|c| c.target.is_some())
-        .map(|c| (c.source.0.clone(), c.code[..2].to_string()))
+        .map(|c| (c.source.0.to_string(), c.code[..2].to_string()))
         .collect();
     best.retain(|c| {
-        c.target.is_some() || !targeted.contains(&(c.source.0.clone(), c.code[..2].to_string()))
+        c.target.is_some() || !targeted.contains(&(c.source.0.to_string(), c.code[..2].to_string()))
     });
     best.into_iter().map(|c| to_event(a, c)).collect()
 }
@@ -2114,10 +2128,14 @@ fn finish_matches_reference() {
         long_lists += usize::from(n > SCAN_MAX);
         let cands: Vec<Candidate> = (0..n)
             .map(|k| Candidate {
-                source: (sources[next(sources.len())].into(), format!("source {k}")),
-                target: targets[next(targets.len())].map(|t| (t.into(), format!("target {k}"))),
+                source: (
+                    sources[next(sources.len())].into(),
+                    compact_str::format_compact!("source {k}"),
+                ),
+                target: targets[next(targets.len())]
+                    .map(|t| (t.into(), compact_str::format_compact!("target {k}"))),
                 code: codes[next(codes.len())].into(),
-                action_text: format!("action {k}"),
+                action_text: compact_str::format_compact!("action {k}"),
                 date: dates[next(dates.len())],
                 sentence: Rc::new(SentenceRef {
                     index: k,
@@ -2140,19 +2158,23 @@ fn finish_matches_reference() {
 
 /// An owner's code in an agent's role: `RUS` + `GOV`; a prefix agent's code (marked
 /// with a trailing `~`, PETRARCH `[IGO~]`) goes first: `IGO` + `FRA`.
-fn compose(owner: &str, agent: &str) -> String {
-    match agent.strip_suffix('~') {
-        Some(p) => [p, owner].concat(),
-        None => [owner, agent].concat(),
-    }
+fn compose(owner: &str, agent: &str) -> CompactString {
+    let (first, second) = match agent.strip_suffix('~') {
+        Some(p) => (p, owner),
+        None => (owner, agent),
+    };
+    let mut code = CompactString::with_capacity(first.len() + second.len());
+    code.push_str(first);
+    code.push_str(second);
+    code
 }
 
 /// `YYYY-MM-DD`, as chrono's `Display` writes it, without the formatting machinery.
-fn date_string(d: NaiveDate) -> String {
+fn date_string(d: NaiveDate) -> CompactString {
     use chrono::Datelike;
     let y = d.year();
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        return d.to_string().into();
     }
     let (m, day) = (d.month(), d.day());
     let b = [
@@ -2167,7 +2189,7 @@ fn date_string(d: NaiveDate) -> String {
         b'0' + (day / 10) as u8,
         b'0' + (day % 10) as u8,
     ];
-    String::from_utf8(b.to_vec()).expect("ASCII digits")
+    CompactString::from_utf8(b).expect("ASCII digits")
 }
 
 #[cfg(test)]
@@ -2276,15 +2298,15 @@ fn event_id_is_stable() {
 /// International actor prefixes: no country part.
 const INTERNATIONAL: &[&str] = &["IGO", "NGO", "IMG", "MNC"];
 
-fn actor_ref(code: String, text: String) -> ActorRef {
+fn actor_ref(code: CompactString, text: CompactString) -> ActorRef {
     let head = code.get(..3).unwrap_or("");
     let international = INTERNATIONAL.contains(&head);
     ActorRef {
-        country: (!international && !head.is_empty()).then(|| head.to_string()),
+        country: (!international && !head.is_empty()).then(|| head.into()),
         agent: if international {
             None
         } else {
-            code.get(3..6).map(str::to_string)
+            code.get(3..6).map(CompactString::from)
         },
         code,
         text,
@@ -2297,18 +2319,18 @@ struct Field<'a> {
     raw: &'a str,
 }
 
-fn span_text(doc: &Document, first: usize, last: usize) -> String {
+fn span_text(doc: &Document, first: usize, last: usize) -> CompactString {
     let t = &doc.tokens;
     let s = t.toks[first].start as usize;
     let e = t.toks[last].end as usize;
-    doc.cleaned.text.get(s..e).unwrap_or("").to_string()
+    doc.cleaned.text.get(s..e).unwrap_or("").into()
 }
 
-fn span_norm(t: &Tokens, first: usize, last: usize) -> String {
+fn span_norm(t: &Tokens, first: usize, last: usize) -> CompactString {
     if first == last {
-        return t.norm(first).to_string();
+        return t.norm(first).into();
     }
-    let mut s = String::with_capacity((first..=last).map(|i| t.norm(i).len() + 1).sum());
+    let mut s = CompactString::with_capacity((first..=last).map(|i| t.norm(i).len() + 1).sum());
     for i in first..=last {
         if i > first {
             s.push(' ');
@@ -2364,9 +2386,10 @@ fn agent_within(
 }
 
 /// Links coordinated mentions: "France, Sweden and Belgium", "Along with China, Russia".
-/// Returns for each mention its group id.
-fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
-    let mut group: Vec<usize> = (0..ms.len()).collect();
+/// Puts in `group` each mention's group id.
+fn coordinate(t: &Tokens, ms: &[Mention], a: usize, group: &mut Vec<usize>) {
+    group.clear();
+    group.extend(0..ms.len());
     for k in 1..ms.len() {
         let (p, q) = (&ms[k - 1], &ms[k]);
         if !p.resolved() || !q.resolved() {
@@ -2419,7 +2442,6 @@ fn coordinate(t: &Tokens, ms: &[Mention], a: usize) -> Vec<usize> {
             group[k] = group[k - 1];
         }
     }
-    group
 }
 
 /// The words of tokens `[from, to)` when there are at most three (every joining
@@ -3071,7 +3093,7 @@ fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
             continue;
         };
         if let Some(n) = name {
-            let last = n.rsplit(' ').next().unwrap_or(&n).to_string();
+            let last = CompactString::from(n.rsplit(' ').next().unwrap_or(&n));
             ctx.names.insert(n, (res.code.clone(), ActorKind::Person));
             ctx.names
                 .insert(last, (res.code.clone(), ActorKind::Person));
@@ -3080,7 +3102,7 @@ fn remember(ctx: &mut Context, ms: &mut [Mention], groups: &[usize]) {
     // a resolved person mention with an unknown name inside teaches the name
     for m in ms.iter() {
         if let (Some(n), true) = (&m.name, m.resolved()) {
-            let last = n.rsplit(' ').next().unwrap_or(n).to_string();
+            let last = CompactString::from(n.rsplit(' ').next().unwrap_or(n));
             ctx.names
                 .entry(n.clone())
                 .or_insert((m.code.clone(), m.kind));

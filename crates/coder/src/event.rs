@@ -1,5 +1,6 @@
 //! The output: coded events, in the `demarche.event/1` schema of CONTRACT.md.
 
+pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -7,6 +8,10 @@ use std::borrow::Cow;
 /// label, a PLOVER type), so it is borrowed rather than copied into every event;
 /// read it as a `&str`.
 pub type Text = Cow<'static, str>;
+
+/// A short text field (a code, a date): kept inline, up to 24 bytes, with no heap
+/// allocation; read it as a `&str`.
+pub type Short = CompactString;
 
 /// Schema tag written into every event.
 pub const SCHEMA: &str = "demarche.event/1";
@@ -21,7 +26,7 @@ pub struct Event {
     /// The article's id.
     pub article_id: String,
     /// Event date `YYYY-MM-DD`, or null when neither the text nor the article dates it.
-    pub date: Option<String>,
+    pub date: Option<Short>,
     /// Who acted.
     pub source: ActorRef,
     /// At whom; null when the act has no coded target.
@@ -44,26 +49,26 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorRef {
     /// Full CAMEO actor code (`RUSGOV`, `IGOUNO`).
-    pub code: String,
+    pub code: Short,
     /// The country part (3 letters), null for international actors.
-    pub country: Option<String>,
+    pub country: Option<Short>,
     /// The first role code after the country (`GOV`, `MIL`), if any.
-    pub agent: Option<String>,
+    pub agent: Option<Short>,
     /// The text that named the actor.
-    pub text: String,
+    pub text: Short,
 }
 
 /// The coded action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// CAMEO event code (3 or 4 digits).
-    pub code: String,
+    pub code: Short,
     /// First two digits of the code.
     pub root: Text,
     /// Short label of the code.
     pub label: Text,
     /// The trigger words in the text.
-    pub text: String,
+    pub text: Short,
     /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
     pub quad_class: u8,
     /// Goldstein conflict-cooperation value, -10 .. +10.

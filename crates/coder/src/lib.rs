@@ -41,4 +41,4 @@ pub use article::{parse_published, Article};
 pub use coder::{event_id, Coder, CoderBuilder, FileKind};
 pub use dictionary::{Diagnostic, Dictionaries, Severity, Stats};
 pub use error::Error;
-pub use event::{Action, ActorRef, Event, PloverRef, SentenceRef, Text, SCHEMA};
+pub use event::{Action, ActorRef, Event, PloverRef, SentenceRef, Short, Text, SCHEMA};

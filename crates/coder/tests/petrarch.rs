@@ -68,10 +68,10 @@ fn coded(c: &Coder, articles: &[Article]) -> Vec<Vec<Key>> {
                 .into_iter()
                 .map(|e| {
                     (
-                        e.source.code,
-                        e.action.code,
-                        e.target.map(|t| t.code).unwrap_or_default(),
-                        e.date,
+                        e.source.code.into_string(),
+                        e.action.code.into_string(),
+                        e.target.map(|t| t.code.into_string()).unwrap_or_default(),
+                        e.date.map(|d| d.into_string()),
                     )
                 })
                 .collect();
