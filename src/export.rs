@@ -711,7 +711,7 @@ mod tests {
         Event {
             schema: SCHEMA.into(),
             event_id: "0123456789abcdef0123456789abcdef".to_string(),
-            article_id: "a1".to_string(),
+            article_id: "a1".into(),
             date: Some("2015-02-19".into()),
             source: actor("RUSGOV", "Russia's\ttop diplomat"),
             target: Some(actor("IGOUNO", "the UN")),

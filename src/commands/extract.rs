@@ -308,7 +308,7 @@ mod tests {
                 for o in outcomes {
                     let r = o
                         .result
-                        .map(|c| c.events.iter().map(|e| e.article_id.clone()).collect())
+                        .map(|c| c.events.iter().map(|e| e.article_id.to_string()).collect())
                         .map_err(|e| e.to_string());
                     seen.push((o.line, r));
                 }

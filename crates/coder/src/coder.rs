@@ -1984,7 +1984,7 @@ fn to_event(a: &Article, c: Candidate) -> Event {
     Event {
         schema: SCHEMA.into(),
         event_id,
-        article_id: a.id.clone(),
+        article_id: a.id.as_str().into(),
         date,
         action: Action {
             root: match info {

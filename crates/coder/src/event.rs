@@ -24,7 +24,7 @@ pub struct Event {
     /// Stable id: the same article and the same coded event give the same id.
     pub event_id: String,
     /// The article's id.
-    pub article_id: String,
+    pub article_id: Short,
     /// Event date `YYYY-MM-DD`, or null when neither the text nor the article dates it.
     pub date: Option<Short>,
     /// Who acted.
