@@ -178,6 +178,11 @@ struct Scratch {
     /// `Coder::mentions`' phrase hits by first token and masked tokens.
     hit_at: Vec<Option<Hit>>,
     mask: Vec<bool>,
+    /// Per field of the article: its analysed text (`code_traced`; title first when
+    /// there is one). Only the buffers are reused: each article analyses afresh into them.
+    docs: Vec<Document>,
+    /// The analysed dateline place (`code_traced`).
+    place_doc: Document,
     /// Per field of the article: its phrase hits (`code_traced`).
     article_hits: Vec<Vec<Hit>>,
     /// Actor-trie word id of each token (`code_traced`).
@@ -316,19 +321,24 @@ impl Coder {
 
     fn code_traced(&self, a: &Article, trace: bool) -> (Vec<Event>, Option<Vec<String>>) {
         let anchor = a.published_at;
-        let mut docs: Vec<(Document, &str, &str)> = Vec::with_capacity(2);
-        if let Some(t) = a.title.as_deref() {
-            if !t.trim().is_empty() {
-                docs.push((text::analyze(t), "title", t));
-            }
-        }
-        docs.push((text::analyze(&a.text), "text", &a.text));
         let mut ctx = Context::for_article(trace);
+        // the article's fields: (name, raw text), each analysed into a recycled Document
+        let title = a.title.as_deref().filter(|t| !t.trim().is_empty());
+        let both = [
+            ("title", title.unwrap_or_default()),
+            ("text", a.text.as_str()),
+        ];
+        let fields = &both[usize::from(title.is_none())..];
+        let mut docs = std::mem::take(&mut ctx.scratch.docs);
+        docs.resize_with(fields.len(), Document::default);
+        for (d, (_, raw)) in docs.iter_mut().zip(fields) {
+            text::analyze_into(d, raw);
+        }
         // one vocabulary probe per token: verb-index ids (and flags), actor-trie ids
         let mut hits = std::mem::take(&mut ctx.scratch.article_hits);
         hits.resize_with(docs.len(), Vec::new);
         let mut actor_ids = std::mem::take(&mut ctx.scratch.actor_ids);
-        for ((d, _, _), dh) in docs.iter_mut().zip(hits.iter_mut()) {
+        for (d, dh) in docs.iter_mut().zip(hits.iter_mut()) {
             self.annotate_tokens(&mut d.tokens, &mut actor_ids);
             self.actors.scan_ids_into(d, &actor_ids, dh);
         }
@@ -342,9 +352,10 @@ impl Coder {
             .iter()
             .flatten()
             .any(|h| matches!(h.entry, Entry::Actor(_)))
-            && docs.iter().all(|(d, _, _)| d.place.is_none());
+            && docs.iter().all(|d| d.place.is_none());
         if discard || no_actor {
             ctx.scratch.article_hits = hits;
+            ctx.scratch.docs = docs;
             ctx.recycle();
             let why = if discard {
                 "story discard phrase found: no events"
@@ -354,9 +365,10 @@ impl Coder {
             return (Vec::new(), trace.then(|| vec![why.to_string()]));
         }
         // dateline country: the default owner of bare "police", "the government"
-        for (d, _, _) in &docs {
+        let mut pd = std::mem::take(&mut ctx.scratch.place_doc);
+        for d in &docs {
             if let Some(place) = &d.place {
-                let pd = text::analyze(place);
+                text::analyze_into(&mut pd, place);
                 let ph = self.actors.scan(&pd);
                 if let Some(Hit {
                     entry: Entry::Actor(i),
@@ -368,10 +380,11 @@ impl Coder {
                 }
             }
         }
+        ctx.scratch.place_doc = pd;
         let mut cands = Vec::new();
         let mut sentence_index = 0;
-        let sentence_count: usize = docs.iter().map(|(d, _, _)| d.sentences.len()).sum();
-        for ((doc, field, raw), hits) in docs.iter().zip(&hits) {
+        let sentence_count: usize = docs.iter().map(|d| d.sentences.len()).sum();
+        for ((doc, &(field, raw)), hits) in docs.iter().zip(fields).zip(&hits) {
             let t = &doc.tokens;
             let any_date = (0..t.len()).any(|i| {
                 DATE_WORDS.at(t, i)
@@ -401,6 +414,7 @@ impl Coder {
         }
         let events = self.finish(a, cands);
         ctx.scratch.article_hits = hits;
+        ctx.scratch.docs = docs;
         let trace = ctx.trace.take();
         ctx.recycle();
         (events, trace)
@@ -411,20 +425,21 @@ impl Coder {
     /// `actor_ids`: one vocabulary probe per token.
     #[inline(never)]
     fn annotate_tokens(&self, t: &mut Tokens, actor_ids: &mut Vec<u32>) {
+        // the three vectors are sized first and then written through (in place, their
+        // buffers reused): no capacity check per token
         let n = t.len();
-        actor_ids.clear();
-        actor_ids.reserve(n);
-        let (mut ids, mut flags) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for v in [&mut t.ids, &mut t.flags, actor_ids] {
+            v.clear();
+            v.resize(n, 0);
+        }
         let norm = t.norm.as_bytes();
-        for tok in &t.toks {
+        let outs = t.ids.iter_mut().zip(&mut t.flags).zip(actor_ids.iter_mut());
+        for (tok, ((id, flag), actor)) in t.toks.iter().zip(outs) {
             let (v, a, f) = self
                 .vocab
                 .get_in(norm, tok.norm_start as usize, tok.norm_end as usize);
-            ids.push(v);
-            actor_ids.push(a);
-            flags.push(f);
+            (*id, *actor, *flag) = (v, a, f);
         }
-        (t.ids, t.flags) = (ids, flags);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2023,6 +2038,30 @@ fn vocabulary_flags_match_the_verb_index() {
     assert_eq!(probed.flags, annotated.flags);
     assert!(probed.flags.iter().any(|&f| f != 0));
     assert!(probed.ids.iter().any(|&id| id != u32::MAX));
+}
+
+/// Annotating reused tokens (a shorter text after a longer one) gives the same ids and
+/// flags as annotating fresh ones.
+#[cfg(test)]
+#[test]
+fn reused_tokens_annotate_as_fresh_ones() {
+    let coder = Coder::with_defaults().expect("default dictionaries");
+    let long = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
+                and France said it would host talks. Officials were killed by rebels.";
+    let short = "Germany criticized Iran.";
+    let mut doc = Document::default();
+    let mut actor_ids = Vec::new();
+    for text in [long, short, long] {
+        text::analyze_into(&mut doc, text);
+        coder.annotate_tokens(&mut doc.tokens, &mut actor_ids);
+        let mut fresh = text::analyze(text).tokens;
+        let mut fresh_actor_ids = Vec::new();
+        coder.annotate_tokens(&mut fresh, &mut fresh_actor_ids);
+        assert_eq!(doc.tokens.ids, fresh.ids, "{text}");
+        assert_eq!(doc.tokens.flags, fresh.flags, "{text}");
+        assert_eq!(actor_ids, fresh_actor_ids, "{text}");
+        assert_eq!(doc.tokens.ids.len(), doc.tokens.len());
+    }
 }
 
 /// A thread codes article after article with one recycled [`Context`]: nothing one

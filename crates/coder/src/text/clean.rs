@@ -28,6 +28,15 @@ impl Cleaned {
 /// Cleans `raw`: decodes HTML entities (twice, for double-escaped feeds), removes tags,
 /// normalises quotes, dashes and spaces, and blanks out boilerplate lines.
 pub fn clean(raw: &str) -> Cleaned {
+    let mut out = Cleaned::default();
+    clean_into(&mut out, raw);
+    out
+}
+
+/// [`clean`] into `out`, reusing its buffers (nothing else of its contents is kept).
+pub fn clean_into(out: &mut Cleaned, raw: &str) {
+    out.text.clear();
+    out.map.clear();
     // fast path: ASCII without entities, tags, tabs, CRs or `` '' quotes keeps its offsets
     // (a branch-free fold over the byte pairs: it vectorises, `any` does not); it also
     // notes newlines, so that one-line text is not searched for them again
@@ -43,18 +52,13 @@ pub fn clean(raw: &str) -> Cleaned {
     );
     let plain = !found && !bytes.last().is_some_and(|&c| needs_cleaning(c));
     if plain {
-        let mut out = Cleaned {
-            text: raw.to_string(),
-            map: Vec::new(),
-        };
+        out.text.push_str(raw);
         // (`newline` leaves out the last byte: a final newline just ends the one line)
-        blank_boilerplate(&mut out, newline);
-        return out;
+        blank_boilerplate(out, newline);
+        return;
     }
-    let mut out = Cleaned {
-        text: String::with_capacity(raw.len()),
-        map: Vec::with_capacity(raw.len() + 1),
-    };
+    out.text.reserve(raw.len());
+    out.map.reserve(raw.len() + 1);
     let mut i = 0;
     while i < raw.len() {
         // copy a run of bytes that stay as they are in one go
@@ -75,12 +79,12 @@ pub fn clean(raw: &str) -> Cleaned {
                 // `&lt;b&gt;` style escaped tags: decode, then let the tag pass see them.
                 if decoded == '<' {
                     if let Some(len2) = escaped_tag_len(&raw[i..]) {
-                        push_blank(&mut out, i, b' ');
+                        push_blank(out, i, b' ');
                         i += len2;
                         continue;
                     }
                 }
-                push_char(&mut out, normalise(decoded), i);
+                push_char(out, normalise(decoded), i);
                 i += len;
                 continue;
             }
@@ -88,7 +92,7 @@ pub fn clean(raw: &str) -> Cleaned {
         if c == b'<' {
             if let Some(len) = tag_len(&raw[i..]) {
                 let block = is_block_tag(&raw[i..i + len]);
-                push_blank(&mut out, i, if block { b'\n' } else { b' ' });
+                push_blank(out, i, if block { b'\n' } else { b' ' });
                 i += len;
                 continue;
             }
@@ -96,7 +100,7 @@ pub fn clean(raw: &str) -> Cleaned {
         if c < 0x80 {
             // `` and '' as quotes (PTB-style text)
             if (c == b'`' || c == b'\'') && bytes.get(i + 1) == Some(&c) {
-                push_char(&mut out, '"', i);
+                push_char(out, '"', i);
                 i += 2;
                 continue;
             }
@@ -110,12 +114,11 @@ pub fn clean(raw: &str) -> Cleaned {
             continue;
         }
         let ch = raw[i..].chars().next().unwrap_or(' ');
-        push_char(&mut out, normalise(ch), i);
+        push_char(out, normalise(ch), i);
         i += ch.len_utf8();
     }
     out.map.push(raw.len() as u32);
-    blank_boilerplate(&mut out, true);
-    out
+    blank_boilerplate(out, true);
 }
 
 /// Does byte `c` start something [`clean`] changes (non-ASCII, an entity, a tag, a

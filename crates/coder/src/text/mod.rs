@@ -54,18 +54,22 @@ impl Document {
 
 /// Cleans, tokenises and sentence-splits one raw text field.
 pub fn analyze(raw: &str) -> Document {
-    let cleaned = clean::clean(raw);
-    let tokens = tokens::tokenize(&cleaned.text);
-    let sentences = split_sentences(&tokens);
-    let mut doc = Document {
-        cleaned,
-        tokens,
-        sentences,
-        dateline: None,
-        place: None,
-    };
-    find_dateline(&mut doc);
+    let mut doc = Document::default();
+    analyze_into(&mut doc, raw);
     doc
+}
+
+/// [`analyze`] into `doc`, reusing its buffers: `doc` ends up as `analyze(raw)` would
+/// make it (nothing of its previous contents is kept but the buffers' capacity; the
+/// token ids and flags are left empty, as in a fresh analysis). For coding many
+/// articles without allocating the text buffers anew for each.
+pub fn analyze_into(doc: &mut Document, raw: &str) {
+    clean::clean_into(&mut doc.cleaned, raw);
+    tokens::tokenize_into(&mut doc.tokens, &doc.cleaned.text);
+    split_sentences(&doc.tokens, &mut doc.sentences);
+    doc.dateline = None;
+    doc.place = None;
+    find_dateline(doc);
 }
 
 /// Abbreviations whose period does not end a sentence.
@@ -191,10 +195,10 @@ fn is_terminal(t: &Tokens, i: usize) -> bool {
     norm_is(t, i, b".!?")
 }
 
-fn split_sentences(t: &Tokens) -> Vec<Sentence> {
+/// Splits the tokens into sentences, in `out` (cleared first).
+fn split_sentences(t: &Tokens, out: &mut Vec<Sentence>) {
     let n = t.len();
-    // (the capacity a first push would give, without the growing)
-    let mut out = Vec::with_capacity(4);
+    out.clear();
     let mut first = 0;
     let mut i = 0;
     while i < n {
@@ -244,7 +248,6 @@ fn split_sentences(t: &Tokens) -> Vec<Sentence> {
     if first < n {
         out.push(Sentence { first, end_tok: n });
     }
-    out
 }
 
 /// Can a sentence end between the tokens `tok` and `next` (`norm` is the haystack)?
@@ -468,6 +471,32 @@ mod tests {
     fn paragraphs_split() {
         let s = sents("Headline Here\nBody starts here and goes on.\n\nSecond paragraph");
         assert_eq!(s.len(), 3, "{s:?}");
+    }
+
+    #[test]
+    fn reused_document_matches_a_fresh_one() {
+        // longer, shorter, dateline, markup and non-ASCII texts in turn, into one Document
+        let texts = [
+            "MOSCOW, Russia (UPDATED) - Russia on Thursday slammed it. Gen. Smith met Mr. \
+             Jones in the U.S. on Jan. 5.\n\nHe said the U.N. would act. No. 10 agreed.",
+            "AFP - Short.",
+            "",
+            "Sudan &lt;b&gt;Peace&lt;/b&gt; <i>talks</i> \u{201C}resume\u{201D} in \
+             \u{C9}lys\u{E9}e.\nShare\nComments\nmore",
+            "ISLAMABAD: As the second round starts.",
+            "Iran pledged yesterday - to suspend.",
+        ];
+        let mut doc = Document::default();
+        for round in 0..2 {
+            for text in texts {
+                analyze_into(&mut doc, text);
+                assert_eq!(
+                    format!("{doc:?}"),
+                    format!("{:?}", analyze(text)),
+                    "round {round}: {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -139,27 +139,36 @@ fn char_at(text: &str, i: usize) -> char {
 
 /// Tokenises cleaned text.
 pub fn tokenize(text: &str) -> Tokens {
-    let mut out = Builder {
-        toks: Vec::with_capacity(text.len() / 4 + 1),
-        norm: Vec::with_capacity(text.len() + text.len() / 2 + 2),
-    };
+    let mut out = Tokens::default();
+    tokenize_into(&mut out, text);
+    out
+}
+
+/// [`tokenize`] into `out`, reusing its buffers: nothing of its contents is kept but
+/// their capacity (the ids and flags are left empty, as in a fresh [`Tokens`]).
+pub fn tokenize_into(out: &mut Tokens, text: &str) {
+    let mut toks = std::mem::take(&mut out.toks);
+    toks.clear();
+    toks.reserve(text.len() / 4 + 1);
+    let mut norm = std::mem::take(&mut out.norm).into_bytes();
+    norm.clear();
+    norm.reserve(text.len() + text.len() / 2 + 2);
+    let mut out_b = Builder { toks, norm };
     let b = text.as_bytes();
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < b.len() {
         // the commonest cases in a tight loop, the rest one by one
-        (i, newlines) = out.push_plain_run(b, i, newlines);
+        (i, newlines) = out_b.push_plain_run(b, i, newlines);
         if i < b.len() {
-            i = out.push_next(text, i, &mut newlines);
+            i = out_b.push_next(text, i, &mut newlines);
         }
     }
-    Tokens {
-        toks: out.toks,
-        // only whole chars and ASCII bytes were appended (see `Builder`)
-        norm: String::from_utf8(out.norm).expect("the haystack is UTF-8"),
-        ids: Vec::new(),
-        flags: Vec::new(),
-    }
+    out.toks = out_b.toks;
+    // only whole chars and ASCII bytes were appended (see `Builder`)
+    out.norm = String::from_utf8(out_b.norm).expect("the haystack is UTF-8");
+    out.ids.clear();
+    out.flags.clear();
 }
 
 /// Eight bytes of text, as a little-endian `u64` (byte `k` in bits `8k..8k + 8`).
