@@ -213,27 +213,29 @@ impl Context {
     /// its memory forgotten (only buffer capacity is kept).
     fn for_article(trace: bool) -> Box<Context> {
         let mut ctx = CONTEXT.take().unwrap_or_default();
+        // reset in place (the buffers are not moved); every field is named, so a new
+        // one cannot be forgotten here
         let Context {
-            mut last_group,
-            mut by_agent,
-            mut by_noun,
-            mut names,
-            scratch,
-            ..
-        } = *ctx;
-        last_group.clear();
-        by_agent.clear();
-        by_noun.clear();
-        names.clear();
-        *ctx = Context {
+            last_sentence,
+            last_person,
+            subject_person,
+            last_thing,
             last_group,
             by_agent,
             by_noun,
             names,
-            scratch,
-            trace: trace.then(Vec::new),
-            ..Context::default()
-        };
+            default_country,
+            trace: lines,
+            scratch: _,
+        } = &mut *ctx;
+        *last_sentence = false;
+        (*last_person, *subject_person, *last_thing) = (None, None, None);
+        last_group.clear();
+        by_agent.clear();
+        by_noun.clear();
+        names.clear();
+        *default_country = None;
+        *lines = trace.then(Vec::new);
         ctx
     }
 
