@@ -4,6 +4,7 @@
 //! "North Korean leader Kim Jong-Un", "Rebel leaders from Sudan's Darfur region").
 
 use crate::dictionary::{ActorKind, Dictionaries};
+use crate::idmap::IdMap;
 use crate::text::tokens::{phrase_tokens, Kind, Tokens};
 use crate::text::Document;
 use rustc_hash::FxHashMap;
@@ -36,7 +37,7 @@ pub struct ActorMatcher {
     /// Lower-case word -> word id (words of any phrase).
     words: FxHashMap<Box<str>, u32>,
     /// Trie edges below the first word: (node, word id) -> child node.
-    edges: FxHashMap<(u32, u32), u32>,
+    edges: IdMap<u32>,
     /// Per node: the phrase ending there, with which of its tokens must be
     /// capitalised (bit mask).
     ends: Vec<Option<(Entry, u64)>>,
@@ -151,7 +152,14 @@ impl ActorMatcher {
                 }
                 *r
             } else {
-                *self.edges.entry((node, id)).or_insert_with(new_node)
+                match self.edges.get((node, id)) {
+                    Some(child) => child,
+                    None => {
+                        let child = new_node();
+                        *self.edges.entry((node, id)) = child;
+                        child
+                    }
+                }
             };
         }
         self.ends[node as usize] = Some((e, caps));
@@ -202,8 +210,8 @@ impl ActorMatcher {
                 if w == NO_WORD {
                     break;
                 }
-                match self.edges.get(&(node, w)) {
-                    Some(&child) => {
+                match self.edges.get((node, w)) {
+                    Some(child) => {
                         node = child;
                         if let Some(e) = self.ends[child as usize] {
                             best = Some((j, e));
