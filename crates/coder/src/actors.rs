@@ -4,6 +4,7 @@
 //! "North Korean leader Kim Jong-Un", "Rebel leaders from Sudan's Darfur region").
 
 use crate::dictionary::{ActorKind, Dictionaries};
+use crate::idmap::IdMap;
 use crate::text::tokens::{phrase_tokens, Kind, Tokens};
 use crate::text::Document;
 use compact_str::CompactString;
@@ -37,7 +38,7 @@ pub struct ActorMatcher {
     /// Lower-case word -> word id (words of any phrase).
     words: FxHashMap<Box<str>, u32>,
     /// Trie edges below the first word: (node, word id) -> child node.
-    edges: FxHashMap<(u32, u32), u32>,
+    edges: IdMap<u32>,
     /// Per node: the phrase ending there, with which of its tokens must be
     /// capitalised (bit mask).
     ends: Vec<Option<(Entry, u64)>>,
@@ -152,7 +153,14 @@ impl ActorMatcher {
                 }
                 *r
             } else {
-                *self.edges.entry((node, id)).or_insert_with(new_node)
+                match self.edges.get((node, id)) {
+                    Some(child) => child,
+                    None => {
+                        let child = new_node();
+                        *self.edges.entry((node, id)) = child;
+                        child
+                    }
+                }
             };
         }
         self.ends[node as usize] = Some((e, caps));
@@ -203,8 +211,8 @@ impl ActorMatcher {
                 if w == NO_WORD {
                     break;
                 }
-                match self.edges.get(&(node, w)) {
-                    Some(&child) => {
+                match self.edges.get((node, w)) {
+                    Some(child) => {
                         node = child;
                         if let Some(e) = self.ends[child as usize] {
                             best = Some((j, e));

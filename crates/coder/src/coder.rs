@@ -189,7 +189,7 @@ struct Scratch {
     actor_ids: Vec<u32>,
     /// `VerbIndex::candidates_at`'s scratch and output.
     verb_ids: Vec<u32>,
-    verb_cands: Vec<(u32, FormKind)>,
+    verb_cands: Vec<crate::verbs::Cand>,
     /// The sentence's mentions and their coordination groups.
     mentions: Vec<Mention>,
     groups: Vec<usize>,
@@ -1290,7 +1290,7 @@ impl Coder {
         covered: &[bool],
         doc: &Document,
         headline: bool,
-        bufs: (&mut Vec<u32>, &mut Vec<(u32, FormKind)>),
+        bufs: (&mut Vec<u32>, &mut Vec<crate::verbs::Cand>),
     ) -> Vec<Trigger> {
         let mut out: Vec<Trigger> = Vec::new();
         // title case (headline style): capitalised verbs are verbs
@@ -1331,13 +1331,14 @@ impl Coder {
                 continue;
             }
             // the pattern with the most words wins, then the shortest span, then the
-            // first: a candidate smaller than the best match so far is not tried
+            // first; candidates come biggest first, so the search ends at the first one
+            // smaller than the best match so far
             let mut plausible: [Option<bool>; FormKind::COUNT] = [None; FormKind::COUNT];
             let mut best: Option<(usize, usize, Trigger)> = None;
-            for &(pi, form) in cands.iter() {
-                let size = self.verbs.pattern_size(pi);
+            for &(pi, form, size) in cands.iter() {
+                let size = size as usize;
                 if best.as_ref().is_some_and(|(w, _, _)| size < *w) {
-                    continue;
+                    break;
                 }
                 if !*plausible[form as usize]
                     .get_or_insert_with(|| self.head_plausible(t, a, i, form))
@@ -1383,36 +1384,29 @@ impl Coder {
         out
     }
 
-    /// The longest pattern headed by the passive participle at `i` whose words after the
-    /// head stand in the passive's subject and whose words before the head stand in its
-    /// `by` phrase (see [`VerbIndex::match_passive`]); `None` if `i` is no passive
-    /// participle or no such pattern matches.
+    /// The longest pattern (the first of the longest) headed by the passive participle
+    /// at `i` whose words after the head stand in the passive's subject and whose words
+    /// before the head stand in its `by` phrase (see [`VerbIndex::match_passive`]);
+    /// `None` if `i` is no passive participle or no such pattern matches.
     fn passive_trigger(&self, t: &Tokens, a: usize, b: usize, i: usize) -> Option<Trigger> {
         let object = passive_object_span(t, a, i)?;
         let agent = by_phrase_span(t, i, b);
         let span_ids = self.verbs.passive_span_ids(t, object);
-        let mut best: Option<(usize, Trigger)> = None;
-        for &(pi, form) in self.verbs.heads_at(t, i) {
-            if !matches!(form, FormKind::Participle | FormKind::PastOrParticiple)
-                || !self.verbs.may_match_passive(pi, &span_ids)
-            {
-                continue;
-            }
-            if !self.verbs.match_passive(pi, t, Some(object), agent) {
-                continue;
-            }
-            let size = self.verbs.pattern_size(pi);
-            if best.as_ref().is_none_or(|(w, _)| size > *w) {
-                let tr = Trigger {
-                    head: i,
-                    last: i,
-                    pattern: pi,
-                    form,
-                };
-                best = Some((size, tr));
-            }
-        }
-        best.map(|(_, tr)| tr)
+        // the patterns come biggest first, then by index: the first match is the best
+        self.verbs
+            .heads_at(t, i)
+            .iter()
+            .find(|&&(pi, form, _)| {
+                matches!(form, FormKind::Participle | FormKind::PastOrParticiple)
+                    && self.verbs.may_match_passive(pi, &span_ids)
+                    && self.verbs.match_passive(pi, t, Some(object), agent)
+            })
+            .map(|&(pi, form, _)| Trigger {
+                head: i,
+                last: i,
+                pattern: pi,
+                form,
+            })
     }
 
     /// Part-of-speech sanity for a head: a verb head after a determiner is a noun; a

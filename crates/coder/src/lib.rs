@@ -31,6 +31,7 @@ pub mod dates;
 pub mod dictionary;
 pub mod error;
 pub mod event;
+mod idmap;
 pub mod plover;
 pub mod roles;
 pub mod text;

@@ -172,6 +172,11 @@ impl FormKind {
     pub const COUNT: usize = 6;
 }
 
+/// A pattern a word heads: (pattern index, the form the word has there, the pattern's
+/// size, [`VerbIndex::pattern_size`]: carried along so that comparing candidates by
+/// size reads no other table).
+pub type Cand = (u32, FormKind, u32);
+
 /// Id of a word that is in no pattern.
 pub const NO_WORD: u32 = u32::MAX;
 
@@ -217,8 +222,11 @@ struct Span {
 #[derive(Debug, Clone, Default)]
 pub struct VerbIndex {
     ids: FxHashMap<Box<str>, u32>,
-    /// Per word id: the patterns it heads, with the form it has there.
-    heads: Vec<Vec<(u32, FormKind)>>,
+    /// Per word id: the patterns it heads, with the form it has there, the patterns
+    /// with the most words first, then by ascending index: the order in which the
+    /// coder prefers them, so that its search for the best match at a head can stop
+    /// at the first candidate smaller than a match.
+    heads: Vec<Vec<Cand>>,
     /// The words of all patterns, each pattern's in one run (see `spans`): one array,
     /// not a vector per pattern.
     words: Vec<Word>,
@@ -350,10 +358,11 @@ impl VerbIndex {
                     }
                     inflected.insert(l, forms);
                 }
+                let size = (p.words.len() + p.before.len()) as u32;
                 for (id, k) in &inflected[l.as_str()] {
                     let e = &mut ix.heads[*id as usize];
                     if e.last().map(|x| x.0) != Some(i) {
-                        e.push((i, *k));
+                        e.push((i, *k, size));
                     }
                     ix.flags[*id as usize] |= VERB_FORM;
                 }
@@ -367,7 +376,7 @@ impl VerbIndex {
                     let id = ix.intern(&form);
                     let e = &mut ix.heads[id as usize];
                     if e.last().map(|x| x.0) != Some(i) {
-                        e.push((i, FormKind::Noun));
+                        e.push((i, FormKind::Noun, (p.words.len() + p.before.len()) as u32));
                     }
                 }
             }
@@ -388,6 +397,11 @@ impl VerbIndex {
             ix.flags[id as usize] |= *f;
         }
         ix.to_id = ix.intern("to");
+        // biggest patterns first (ascending index among equals: the sort is stable), so
+        // the first match of a head is the one the coder keeps (see `heads`)
+        for list in &mut ix.heads {
+            list.sort_by_key(|&(_, _, size)| std::cmp::Reverse(size));
+        }
         ix.index_first_words();
         for (id, list) in ix.heads.iter().enumerate() {
             if !list.is_empty() {
@@ -428,7 +442,7 @@ impl VerbIndex {
         };
         let (set_firsts, set_lasts) = (edges(false), edges(true));
         for (hid, list) in self.heads.iter().enumerate() {
-            for (pos, &(pi, _)) in list.iter().enumerate() {
+            for (pos, &(pi, _, _)) in list.iter().enumerate() {
                 // the word that must stand next to the head: the first word after it, or
                 // (for a pattern with words only before the head) the last word before it
                 let (word, after) = match self.after(pi).first() {
@@ -483,7 +497,7 @@ impl VerbIndex {
         start: usize,
         end: usize,
         scratch: &mut Vec<u32>,
-        out: &mut Vec<(u32, FormKind)>,
+        out: &mut Vec<Cand>,
     ) {
         out.clear();
         let id = self.id(t, i);
@@ -674,9 +688,10 @@ impl VerbIndex {
         self.token_flags(t, i) & HEADS_A_PATTERN != 0
     }
 
-    /// Patterns headed by token `i`, with the form the token has.
+    /// Patterns headed by token `i`, with the form the token has: the biggest first
+    /// ([`Self::pattern_size`]), then by ascending index.
     #[inline]
-    pub fn heads_at(&self, t: &Tokens, i: usize) -> &[(u32, FormKind)] {
+    pub fn heads_at(&self, t: &Tokens, i: usize) -> &[Cand] {
         let id = self.id(t, i);
         self.heads
             .get(id as usize)
@@ -690,8 +705,8 @@ impl VerbIndex {
         self.token_flags(t, i) & VERB_FORM != 0
     }
 
-    /// Patterns headed by this lower-case word.
-    pub fn lookup(&self, norm: &str) -> &[(u32, FormKind)] {
+    /// Patterns headed by this lower-case word (in the order of [`Self::heads_at`]).
+    pub fn lookup(&self, norm: &str) -> &[Cand] {
         self.ids
             .get(norm)
             .and_then(|&id| self.heads.get(id as usize))
@@ -1050,7 +1065,7 @@ mod tests {
         i: usize,
         start: usize,
         end: usize,
-    ) -> Vec<(u32, FormKind)> {
+    ) -> Vec<Cand> {
         let id = ix.id(t, i);
         let list = ix.heads_at(t, i);
         if list.is_empty() {
@@ -1083,7 +1098,7 @@ mod tests {
                 assert_eq!(cands, reference_candidates(ix, t, i, start, n), "token {i}");
                 out.push(format!("{i} {start} {cands:?}"));
             }
-            for &(pi, _) in ix.heads_at(t, i) {
+            for &(pi, _, _) in ix.heads_at(t, i) {
                 let at = ix.match_at(pi, t, i, n);
                 let before = ix.match_before(pi, t, i, 0);
                 let passive = ix.match_passive(pi, t, Some((0, i)), Some((i + 1, n)));
@@ -1113,6 +1128,61 @@ mod tests {
             matched > 20,
             "the sentences should match patterns: {matched}"
         );
+    }
+
+    #[test]
+    fn candidates_come_biggest_first_and_the_first_best_match_wins() {
+        // the coder's search stops at the first candidate smaller than its best match:
+        // it must pick what a full scan of the head's patterns by ascending index picks
+        let ix = index("");
+        for list in &ix.heads {
+            for w in list.windows(2) {
+                assert!(w[0].2 > w[1].2 || (w[0].2 == w[1].2 && w[0].0 < w[1].0));
+            }
+            for &(pi, _, size) in list {
+                assert_eq!(size as usize, ix.pattern_size(pi));
+            }
+        }
+        let (mut scratch, mut cands) = (Vec::new(), Vec::new());
+        let mut found = 0;
+        for s in SENTENCES {
+            let (_, t) = tokens(&ix, s);
+            let n = t.len();
+            let matches = |pi, i| {
+                ix.match_at(pi, &t, i, n)
+                    .filter(|_| ix.match_before(pi, &t, i, 0).is_some())
+            };
+            for i in 0..n {
+                let mut all = ix.heads_at(&t, i).to_vec();
+                all.sort_by_key(|c| c.0);
+                let mut full: Option<(usize, usize, u32)> = None;
+                for &(pi, _, _) in &all {
+                    if let Some(last) = matches(pi, i) {
+                        let score = (ix.pattern_size(pi), usize::MAX - (last - i));
+                        if full.is_none_or(|(w, l, _)| score > (w, l)) {
+                            full = Some((score.0, score.1, pi));
+                        }
+                    }
+                }
+                ix.candidates_at(&t, i, 0, n, &mut scratch, &mut cands);
+                let mut early: Option<(usize, usize, u32)> = None;
+                for &(pi, _, size) in &cands {
+                    let size = size as usize;
+                    if early.is_some_and(|(w, _, _)| size < w) {
+                        break;
+                    }
+                    if let Some(last) = matches(pi, i) {
+                        let score = (size, usize::MAX - (last - i));
+                        if early.is_none_or(|(w, l, _)| score > (w, l)) {
+                            early = Some((score.0, score.1, pi));
+                        }
+                    }
+                }
+                assert_eq!(early, full, "{s} token {i}");
+                found += usize::from(full.is_some());
+            }
+        }
+        assert!(found > 10, "{found}");
     }
 
     #[test]
