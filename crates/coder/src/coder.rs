@@ -2020,13 +2020,17 @@ fn to_event(a: &Article, c: Candidate) -> Event {
     }
 }
 
+/// A text with actors, verbs of several forms, a passive and punctuation.
+#[cfg(test)]
+const SAMPLE: &str = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
+                      and France said it would host talks. Officials were killed by rebels.";
+
 /// The flags the vocabulary probe gives each token are the verb index's own.
 #[cfg(test)]
 #[test]
 fn vocabulary_flags_match_the_verb_index() {
     let coder = Coder::with_defaults().expect("default dictionaries");
-    let text = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
-                and France said it would host talks. Officials were killed by rebels.";
+    let text = SAMPLE;
     let mut probed = text::analyze(text).tokens;
     coder.annotate_tokens(&mut probed, &mut Vec::new());
     let mut annotated = text::analyze(text).tokens;
@@ -2042,8 +2046,7 @@ fn vocabulary_flags_match_the_verb_index() {
 #[test]
 fn reused_tokens_annotate_as_fresh_ones() {
     let coder = Coder::with_defaults().expect("default dictionaries");
-    let long = "Russia accused Ukraine of shelling; the UN urged both sides to stop, \
-                and France said it would host talks. Officials were killed by rebels.";
+    let long = SAMPLE;
     let short = "Germany criticized Iran.";
     let mut doc = Document::default();
     let mut actor_ids = Vec::new();
