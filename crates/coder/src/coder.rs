@@ -529,6 +529,36 @@ impl Coder {
         }
         let mut groups = std::mem::take(&mut ctx.scratch.groups);
         coordinate(t, &mentions, a, &mut groups);
+        // "the ambassadors of Arnor, Osgiliath and Gondor", "lawmakers in France and
+        // Germany": an agent before its owner is also the agent of the countries
+        // coordinated with that owner (not through "from": "troops from Europe and
+        // Asia" are often troops stationed there)
+        for k in 0..mentions.len() {
+            let m = &mentions[k];
+            let agent_first = m.resolved()
+                && (m.first..=m.last).any(|i| matches!(t.norm_bytes(i), b"of" | b"in"));
+            let Some(ac) = m.agent_code.clone().filter(|_| agent_first) else {
+                continue;
+            };
+            let word = m.agent_word.clone();
+            for j in k + 1..mentions.len() {
+                let q = &mut mentions[j];
+                if groups[j] != groups[k] {
+                    break;
+                }
+                if q.resolved()
+                    && !q.pronoun
+                    && q.agent_code.is_none()
+                    && q.kind == ActorKind::Country
+                    && q.code.len() == 3
+                {
+                    q.code = compose(&q.code, &ac);
+                    q.agent_code = Some(ac.clone());
+                    q.agent_word = word.clone();
+                    q.modifier_only = false;
+                }
+            }
+        }
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
             self.update_memory(t, a, b, &mut mentions, &groups, ctx);

@@ -160,6 +160,19 @@ fn coordination() {
             &["USA 04 RUS", "RUS 04 USA"],
             &[],
         ),
+        // an agent before its owner is the agent of each coordinated owner
+        (
+            "The foreign ministers of France and Germany condemned Syria.",
+            "2015-01-01",
+            &["FRAGOV 11 SYR", "DEUGOV 11 SYR"],
+            &[],
+        ),
+        (
+            "Lawmakers in France and Germany criticized Iran.",
+            "2015-01-01",
+            &["FRALEG 11 IRN", "DEULEG 11 IRN"],
+            &[],
+        ),
     ]);
 }
 
