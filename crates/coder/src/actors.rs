@@ -4,7 +4,7 @@
 //! "North Korean leader Kim Jong-Un", "Rebel leaders from Sudan's Darfur region").
 
 use crate::dictionary::{ActorKind, Dictionaries};
-use crate::idmap::IdMap;
+use crate::idmap::{pair, IdMap};
 use crate::text::tokens::{phrase_tokens, Kind, Tokens};
 use crate::text::Document;
 use compact_str::CompactString;
@@ -38,7 +38,7 @@ pub struct ActorMatcher {
     /// Lower-case word -> word id (words of any phrase).
     words: FxHashMap<Box<str>, u32>,
     /// Trie edges below the first word: (node, word id) -> child node.
-    edges: IdMap<u32>,
+    edges: IdMap<u64, u32>,
     /// Per node: the phrase ending there, with which of its tokens must be
     /// capitalised (bit mask).
     ends: Vec<Option<(Entry, u64)>>,
@@ -153,11 +153,11 @@ impl ActorMatcher {
                 }
                 *r
             } else {
-                match self.edges.get((node, id)) {
+                match self.edges.get(pair(node, id)) {
                     Some(child) => child,
                     None => {
                         let child = new_node();
-                        *self.edges.entry((node, id)) = child;
+                        *self.edges.entry(pair(node, id)) = child;
                         child
                     }
                 }
@@ -211,7 +211,7 @@ impl ActorMatcher {
                 if w == NO_WORD {
                     break;
                 }
-                match self.edges.get((node, w)) {
+                match self.edges.get(pair(node, w)) {
                     Some(child) => {
                         node = child;
                         if let Some(e) = self.ends[child as usize] {

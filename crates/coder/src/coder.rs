@@ -508,57 +508,9 @@ impl Coder {
         let mut mentions = std::mem::take(&mut ctx.scratch.mentions);
         self.mentions(doc, &shits, a, b, anchor, ctx, &mut bufs, &mut mentions);
         (ctx.scratch.hit_at, ctx.scratch.mask) = bufs;
-        // "US and British activists": a bare country adjective shares the next agent
-        for k in 0..mentions.len().saturating_sub(1) {
-            let (p, q) = (&mentions[k], &mentions[k + 1]);
-            let joined =
-                q.first == p.last + 2 && matches!(t.norm_bytes(p.last + 1), b"and" | b"or" | b",");
-            if joined
-                && p.resolved()
-                && p.agent_code.is_none()
-                && p.kind == ActorKind::Country
-                && p.code.len() == 3
-            {
-                if let (Some(ac), true) = (q.agent_code.clone(), q.code.len() == 6) {
-                    let m = &mut mentions[k];
-                    m.code = compose(&m.code, &ac);
-                    m.agent_code = Some(ac);
-                    m.modifier_only = false;
-                }
-            }
-        }
         let mut groups = std::mem::take(&mut ctx.scratch.groups);
         coordinate(t, &mentions, a, &mut groups);
-        // "the ambassadors of Arnor, Osgiliath and Gondor", "lawmakers in France and
-        // Germany": an agent before its owner is also the agent of the countries
-        // coordinated with that owner (not through "from": "troops from Europe and
-        // Asia" are often troops stationed there)
-        for k in 0..mentions.len() {
-            let m = &mentions[k];
-            let agent_first = m.resolved()
-                && (m.first..=m.last).any(|i| matches!(t.norm_bytes(i), b"of" | b"in"));
-            let Some(ac) = m.agent_code.clone().filter(|_| agent_first) else {
-                continue;
-            };
-            let word = m.agent_word.clone();
-            for j in k + 1..mentions.len() {
-                let q = &mut mentions[j];
-                if groups[j] != groups[k] {
-                    break;
-                }
-                if q.resolved()
-                    && !q.pronoun
-                    && q.agent_code.is_none()
-                    && q.kind == ActorKind::Country
-                    && q.code.len() == 3
-                {
-                    q.code = compose(&q.code, &ac);
-                    q.agent_code = Some(ac.clone());
-                    q.agent_word = word.clone();
-                    q.modifier_only = false;
-                }
-            }
-        }
+        share_agents(t, &mut mentions, &groups);
         if triggers.is_empty() && ctx.trace.is_none() {
             // nothing to code here; only remember the actors for later sentences
             self.update_memory(t, a, b, &mut mentions, &groups, ctx);
@@ -2451,6 +2403,62 @@ fn agent_within(
         k += 1;
     }
     None
+}
+
+/// Agents shared across coordinated mentions (after [`coordinate`], which they do not
+/// change): "US and British activists" (a bare country adjective takes the next
+/// mention's agent) and "the foreign ministers of India and Pakistan" (an agent before
+/// its owner is the agent of the owners coordinated with it).
+fn share_agents(t: &Tokens, ms: &mut [Mention], groups: &[usize]) {
+    // "US and British activists": a bare country adjective shares the next agent
+    for k in 0..ms.len().saturating_sub(1) {
+        let (p, q) = (&ms[k], &ms[k + 1]);
+        let joined =
+            q.first == p.last + 2 && matches!(t.norm_bytes(p.last + 1), b"and" | b"or" | b",");
+        if joined
+            && p.resolved()
+            && p.agent_code.is_none()
+            && p.kind == ActorKind::Country
+            && p.code.len() == 3
+        {
+            if let (Some(ac), true) = (q.agent_code.clone(), q.code.len() == 6) {
+                let m = &mut ms[k];
+                m.code = compose(&m.code, &ac);
+                m.agent_code = Some(ac);
+                m.modifier_only = false;
+            }
+        }
+    }
+    // "the ambassadors of Arnor, Osgiliath and Gondor", "lawmakers in France and
+    // Germany": an agent before its owner is also the agent of the countries
+    // coordinated with that owner (not through "from": "troops from Europe and
+    // Asia" are often troops stationed there)
+    for k in 0..ms.len() {
+        let m = &ms[k];
+        let agent_first =
+            m.resolved() && (m.first..=m.last).any(|i| matches!(t.norm_bytes(i), b"of" | b"in"));
+        let Some(ac) = m.agent_code.clone().filter(|_| agent_first) else {
+            continue;
+        };
+        let word = m.agent_word.clone();
+        for j in k + 1..ms.len() {
+            let q = &mut ms[j];
+            if groups[j] != groups[k] {
+                break;
+            }
+            if q.resolved()
+                && !q.pronoun
+                && q.agent_code.is_none()
+                && q.kind == ActorKind::Country
+                && q.code.len() == 3
+            {
+                q.code = compose(&q.code, &ac);
+                q.agent_code = Some(ac.clone());
+                q.agent_word = word.clone();
+                q.modifier_only = false;
+            }
+        }
+    }
 }
 
 /// Links coordinated mentions: "France, Sweden and Belgium", "Along with China, Russia".

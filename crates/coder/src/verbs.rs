@@ -341,6 +341,7 @@ impl VerbIndex {
         let mut inflected: FxHashMap<&str, Vec<(u32, FormKind)>> = FxHashMap::default();
         for (i, p) in patterns.iter().enumerate() {
             let i = i as u32;
+            let size = (p.words.len() + p.before.len()) as u32;
             if let Head::Verb(l) = &p.head {
                 if !inflected.contains_key(l.as_str()) {
                     let mut forms: Vec<(u32, FormKind)> = Vec::new();
@@ -358,7 +359,6 @@ impl VerbIndex {
                     }
                     inflected.insert(l, forms);
                 }
-                let size = (p.words.len() + p.before.len()) as u32;
                 for (id, k) in &inflected[l.as_str()] {
                     let e = &mut ix.heads[*id as usize];
                     if e.last().map(|x| x.0) != Some(i) {
@@ -376,7 +376,7 @@ impl VerbIndex {
                     let id = ix.intern(&form);
                     let e = &mut ix.heads[id as usize];
                     if e.last().map(|x| x.0) != Some(i) {
-                        e.push((i, FormKind::Noun, (p.words.len() + p.before.len()) as u32));
+                        e.push((i, FormKind::Noun, size));
                     }
                 }
             }

@@ -3,10 +3,11 @@
 //!
 //! Nearly every word is at most 15 bytes long. Such a word is keyed by its bytes packed
 //! into two integers with its length in the last byte, so a probe hashes two integers
-//! and compares two integers (no string comparison call) in an open-addressing table
-//! of its own (one multiplication to hash, linear probing, key and ids in one slot:
-//! one cache line per probe); longer words use a map of strings.
+//! and compares two integers (no string comparison call) in an [`IdMap`] (two
+//! multiplications to hash, linear probing, key and ids in one slot: one cache line per
+//! probe); longer words (and the empty word) use a map of strings.
 
+use crate::idmap::IdMap;
 use rustc_hash::FxHashMap;
 
 /// Ids of a word: (verb index id, actor matcher id, the verb index's flag bits of the
@@ -23,7 +24,7 @@ const PACKED_MAX: usize = 15;
 /// Word -> [`Ids`].
 #[derive(Debug, Clone)]
 pub struct Vocab {
-    packed: Packed,
+    packed: IdMap<(u64, u64), Ids>,
     long: FxHashMap<Box<str>, Ids>,
     /// The ids of every one-byte word (punctuation, `a`, digits: about a fifth of all
     /// tokens), read without hashing; filled by [`Vocab::finish`].
@@ -33,114 +34,10 @@ pub struct Vocab {
 impl Default for Vocab {
     fn default() -> Self {
         Vocab {
-            packed: Packed::with_capacity(0),
+            packed: IdMap::with_capacity(0, NONE),
             long: FxHashMap::default(),
             single: Box::new([NONE; 256]),
         }
-    }
-}
-
-/// One slot of [`Packed`]: a packed key ([`pack`]) and its ids; `key.1 == 0` marks an
-/// empty slot (a packed key of a word of at least one byte has its length in the top
-/// byte of `key.1`, so it is never 0).
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    key: (u64, u64),
-    ids: Ids,
-}
-
-const EMPTY: Slot = Slot {
-    key: (0, 0),
-    ids: NONE,
-};
-
-/// Packed key -> [`Ids`]: open addressing with linear probing in a power-of-two table
-/// at most 5/8 full. Cheaper to probe than a general hash map: the hash is two
-/// multiplications, a probe compares two integers per slot, and a miss (most
-/// tokens) usually ends at the first empty slot.
-#[derive(Debug, Clone)]
-struct Packed {
-    slots: Vec<Slot>,
-    /// `64 - log2(slots.len())`: the hash's top bits index the table.
-    shift: u32,
-    len: usize,
-    /// The ids of the empty word (its packed key is the empty-slot marker).
-    empty: Option<Ids>,
-}
-
-impl Packed {
-    /// Room for `n` keys without growing.
-    fn with_capacity(n: usize) -> Self {
-        let size = (n * 8 / 5 + 1).next_power_of_two().max(16);
-        Packed {
-            slots: vec![EMPTY; size],
-            shift: 64 - size.trailing_zeros(),
-            len: 0,
-            empty: None,
-        }
-    }
-
-    /// The slot where a probe for `key` starts.
-    #[inline]
-    fn home(&self, key: (u64, u64)) -> usize {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let h = (key.0.wrapping_mul(K) ^ key.1).wrapping_mul(K);
-        (h >> self.shift) as usize
-    }
-
-    /// The ids of `key`, if any.
-    #[inline]
-    fn get(&self, key: (u64, u64)) -> Option<&Ids> {
-        if key.1 == 0 {
-            return self.empty.as_ref();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let s = &self.slots[i];
-            if s.key == key {
-                return Some(&s.ids);
-            }
-            if s.key.1 == 0 {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// The ids of `key`, inserted as [`NONE`] when new.
-    fn entry(&mut self, key: (u64, u64)) -> &mut Ids {
-        if key.1 == 0 {
-            return self.empty.get_or_insert(NONE);
-        }
-        if (self.len + 1) * 8 > self.slots.len() * 5 {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        while self.slots[i].key != key && self.slots[i].key.1 != 0 {
-            i = (i + 1) & mask;
-        }
-        if self.slots[i].key.1 == 0 {
-            self.slots[i].key = key;
-            self.len += 1;
-        }
-        &mut self.slots[i].ids
-    }
-
-    /// Doubles the table.
-    fn grow(&mut self) {
-        let mut bigger = Packed::with_capacity(self.slots.len() * 5 / 4);
-        for s in self.slots.iter().filter(|s| s.key.1 != 0) {
-            *bigger.entry(s.key) = s.ids;
-        }
-        bigger.empty = self.empty;
-        *self = bigger;
-    }
-
-    /// Number of keys.
-    fn len(&self) -> usize {
-        self.len + usize::from(self.empty.is_some())
     }
 }
 
@@ -154,6 +51,13 @@ const KEEP: [u64; 9] = {
     }
     k
 };
+
+/// Words of this length are kept packed: 1 to [`PACKED_MAX`] bytes (the empty word
+/// would pack to the table's empty-slot key).
+#[inline]
+fn packable(len: usize) -> bool {
+    (1..=PACKED_MAX).contains(&len)
+}
 
 /// The bytes of a word of at most [`PACKED_MAX`] bytes, zero-padded, its length in the
 /// last byte (so words that differ only by trailing NUL bytes stay apart).
@@ -174,7 +78,7 @@ impl Vocab {
     /// Room for about `n` words.
     pub fn with_capacity(n: usize) -> Self {
         Vocab {
-            packed: Packed::with_capacity(n),
+            packed: IdMap::with_capacity(n, NONE),
             ..Vocab::default()
         }
     }
@@ -189,7 +93,7 @@ impl Vocab {
 
     /// The ids of `w`, inserted as [`NONE`] when new.
     pub fn entry(&mut self, w: &str) -> &mut Ids {
-        if w.len() <= PACKED_MAX {
+        if packable(w.len()) {
             self.packed.entry(pack(w.as_bytes()))
         } else {
             self.long.entry(w.into()).or_insert(NONE)
@@ -199,12 +103,14 @@ impl Vocab {
     /// The ids of `w` ([`NONE`] when it is in neither index).
     #[inline]
     pub fn get(&self, w: &[u8]) -> Ids {
-        let ids = if w.len() <= PACKED_MAX {
+        let ids = if packable(w.len()) {
             self.packed.get(pack(w))
         } else {
-            std::str::from_utf8(w).ok().and_then(|s| self.long.get(s))
+            std::str::from_utf8(w)
+                .ok()
+                .and_then(|s| self.long.get(s).copied())
         };
-        ids.copied().unwrap_or(NONE)
+        ids.unwrap_or(NONE)
     }
 
     /// The ids of the word `text[start..end]`, where `text` is a token haystack with
@@ -216,7 +122,7 @@ impl Vocab {
         if len == 1 {
             return self.single[usize::from(text[start])];
         }
-        if len > PACKED_MAX || start + 16 > text.len() {
+        if !packable(len) || start + 16 > text.len() {
             return self.get(&text[start..end]);
         }
         let load = |at: usize| {
@@ -227,7 +133,7 @@ impl Vocab {
         // keep the word's bytes, zero the rest, length in the last byte
         let lo = load(start) & KEEP[len.min(8)];
         let hi = (load(start + 8) & KEEP[len.saturating_sub(8)]) | ((len as u64) << 56);
-        self.packed.get((lo, hi)).copied().unwrap_or(NONE)
+        self.packed.get((lo, hi)).unwrap_or(NONE)
     }
 
     /// Number of words.
